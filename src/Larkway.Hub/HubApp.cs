@@ -488,11 +488,19 @@ public static partial class HubApp
         else
         {
             var output = console.Out;
-            await output.WriteLineAsync($"Larkway Hub listening on {host.BaseUrl} ({host.Settings.Mode} mode)").ConfigureAwait(false);
+            await output.WriteLineAsync($"Larkway Hub listening on {host.BaseUrl} ({ModeName(host.Settings.Mode)} mode)").ConfigureAwait(false);
             await output.WriteLineAsync($"  console:      {consoleUrl} (user {ConsoleAdminCredential.UserName}; its password {password}; {ConsoleAdminCredential.ResetSetting}=1 for one start makes a new one)").ConfigureAwait(false);
             await output.WriteLineAsync($"  REST API:     {api} (Authorization: Bearer <admin key or API key>)").ConfigureAwait(false);
-            await output.WriteLineAsync($"  events:       POST {events}").ConfigureAwait(false);
-            await output.WriteLineAsync($"  card actions: POST {cards}").ConfigureAwait(false);
+            if (host.Settings.Mode == HubMode.AppsOnly)
+            {
+                // No configured app: nothing listens at /feishu/events; each app added has its own URLs.
+                await output.WriteLineAsync("  apps:         none configured; add DingTalk, WeCom or Feishu apps in the console (Integrations → Apps) or with POST /api/v1/apps").ConfigureAwait(false);
+            }
+            else
+            {
+                await output.WriteLineAsync($"  events:       POST {events}").ConfigureAwait(false);
+                await output.WriteLineAsync($"  card actions: POST {cards}").ConfigureAwait(false);
+            }
             if (LogFileLine(host.Logging) is { } logLine)
             {
                 await output.WriteLineAsync(logLine).ConfigureAwait(false);
@@ -517,6 +525,14 @@ public static partial class HubApp
 
         await console.Out.FlushAsync().ConfigureAwait(false);
     }
+
+    /// <summary>The mode as the start's banner and the settings name it (<c>apps-only</c>, <c>long-connection</c>).</summary>
+    internal static string ModeName(HubMode mode) => mode switch
+    {
+        HubMode.AppsOnly => "apps-only",
+        HubMode.LongConnection => "long-connection",
+        _ => mode.ToString().ToLowerInvariant(),
+    };
 
     /// <summary>Where the whole log is and what this console shows of it; null when there is no log file (the console has it all).</summary>
     internal static string? LogFileLine(HubLogOutputs logging) => logging.File is not { } file ? null

@@ -407,6 +407,7 @@ public abstract class AssistantRetentionTests
                 s.AddSingleton<AssistantTelemetry>();
                 s.AddSingleton<AssistantRetention>();
                 s.AddSingleton<AssistantFeedback>();
+                s.AddHubDataProtection(); // a Regenerate's reply context is kept sealed
                 s.AddSingleton<AssistantCardActions>();
             });
             var started = new RetentionHub(database, hub, time);

@@ -117,6 +117,7 @@ public sealed class HubListRoutesTests : IAsyncLifetime
                 db.People.Add(new PersonRow { Id = "per_" + Guid.NewGuid().ToString("N"), Name = $"List {i}", Status = PersonStatus.Active, CreatedAt = now, UpdatedAt = now });
                 db.Departments.Add(new DepartmentRow { OpenDepartmentId = $"od-list-{i}", Name = $"List {i}", ParentId = "0", Path = $"od-list-{i}", PathNames = $"List {i}" });
                 db.DirectorySyncRuns.Add(new DirectorySyncRunRow { Id = "dsr_" + Guid.NewGuid().ToString("N"), Trigger = "api", Status = DirectorySyncStatus.Completed, StartedAt = now.AddMinutes(-i) });
+                db.PersonLinkConflicts.Add(new Larkway.Hub.Directory.Links.PersonLinkConflictRow { Platform = "dingtalk", App = "dt-lists", UserId = $"list-{i}", Reason = "several_by_email", Candidates = "", FirstSeenAt = now, LastSeenAt = now });
                 db.InboxEvents.Add(new InboxEvent { AppName = "default", EventType = "list.test", Body = "{}"u8.ToArray(), ReceivedAt = now, State = WorkState.Done });
                 db.WebhookDeliveries.Add(new WebhookDeliveryRow { SubscriptionId = webhooks[0], EventType = "im.message.receive_v1", Payload = "{}"u8.ToArray(), State = WorkState.Done, CreatedAt = now });
                 db.BitableSyncPasses.Add(new BitableSyncPassRow { SyncId = sync, Kind = "full", StartedAt = now, EndedAt = now, Outcome = "ok" });
@@ -153,6 +154,7 @@ public sealed class HubListRoutesTests : IAsyncLifetime
             ["ListIdentityClients"] = new("/api/v1/identity/clients", "client_id"),
             ["ListIdentitySessions"] = new("/api/v1/identity/sessions", "id"),
             ["ListInboxEvents"] = new("/api/v1/events", "id"),
+            ["ListLinkConflicts"] = new("/api/v1/directory/link-conflicts", "id"),
         };
     }
 
