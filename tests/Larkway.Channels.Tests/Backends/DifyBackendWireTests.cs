@@ -154,7 +154,10 @@ public sealed class DifyBackendWireTests(ScriptedBackendServer server) : IClassF
                 await Task.Delay(50, context.RequestAborted);
             }
         }, DifyShapes.WorkflowStarted(Task1)));
-        using var backend = Backend(o => o.FirstTokenTimeout = TimeSpan.FromSeconds(1.5));
+
+        // Long enough for workflow_started to arrive on a loaded machine (the timeout counts from the call); the pings go
+        // on for all of it, and still do not hold it off.
+        using var backend = Backend(o => o.FirstTokenTimeout = TimeSpan.FromSeconds(5));
 
         var updates = await ReadAllAsync(backend.StreamAsync(Question()));
 
