@@ -56,19 +56,11 @@ namespace Larkway.Hub.Directory.Links
         public async Task<IReadOnlyList<LinkConflictDto>> ListAsync(string? status, long? before, int limit, CancellationToken cancellationToken)
         {
             var rows = await conflicts.ListAsync(status, before, limit, cancellationToken).ConfigureAwait(false);
-            var found = new Dictionary<string, PersonRow>(StringComparer.Ordinal);
-            foreach (var id in rows.SelectMany(r => r.CandidateIds).Distinct(StringComparer.Ordinal))
-            {
-                if (await people.FindAsync(id, cancellationToken).ConfigureAwait(false) is { } person)
-                {
-                    found[id] = person;
-                }
-            }
-
+            var found = await people.FindManyAsync([.. rows.SelectMany(r => r.CandidateIds).Distinct(StringComparer.Ordinal)], cancellationToken).ConfigureAwait(false);
             return [.. rows.Select(r => Of(r, found))];
         }
 
-        private static LinkConflictDto Of(PersonLinkConflictRow row, Dictionary<string, PersonRow> people) =>
+        private static LinkConflictDto Of(PersonLinkConflictRow row, IReadOnlyDictionary<string, PersonRow> people) =>
             new(row.Id, row.Platform, row.App, row.UserId, row.Reason, row.Status,
                 [.. row.CandidateIds.Where(people.ContainsKey).Select(id => people[id]).Select(p => new LinkCandidateDto(p.Id, p.Name, p.Email, p.Status))],
                 row.FirstSeenAt, row.LastSeenAt, row.ClosedAt, row.PersonId);
