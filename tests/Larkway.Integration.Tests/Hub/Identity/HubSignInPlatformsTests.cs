@@ -241,11 +241,11 @@ public sealed class HubSignInPlatformsTests
     }
 
     /// <summary>Opens the app's authorization request and presses the sign-in page's button of <paramref name="platform"/>: the platform's login page.</summary>
-    private static async Task<Uri> PressAsync(SignInBrowser browser, string authorizeUrl, string platform) =>
+    internal static async Task<Uri> PressAsync(SignInBrowser browser, string authorizeUrl, string platform) =>
         await browser.GetRedirectAsync(Link(await browser.Http.GetStringAsync(await browser.GetRedirectAsync(authorizeUrl)), platform));
 
     /// <summary>The person's choice on the Emulator's DingTalk login page: where DingTalk sends the browser back.</summary>
-    private static async Task<Uri> AtDingTalkAsync(EmulatorServer emulator, Uri loginPage, string user, string decision)
+    internal static async Task<Uri> AtDingTalkAsync(EmulatorServer emulator, Uri loginPage, string user, string decision)
     {
         var form = QueryHelpers.ParseQuery(loginPage.Query).ToDictionary(p => p.Key, p => p.Value.ToString());
         form["user"] = user;
@@ -254,7 +254,7 @@ public sealed class HubSignInPlatformsTests
     }
 
     /// <summary>The person's choice on the Emulator's WeCom web login: where WeCom sends the browser back.</summary>
-    private static async Task<Uri> AtWeComAsync(EmulatorServer emulator, Uri loginPage, string userId, string action)
+    internal static async Task<Uri> AtWeComAsync(EmulatorServer emulator, Uri loginPage, string userId, string action)
     {
         using (var http = new HttpClient { BaseAddress = emulator.BaseUrl })
         {
