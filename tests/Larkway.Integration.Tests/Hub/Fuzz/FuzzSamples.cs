@@ -75,6 +75,7 @@ internal static class FuzzSamples
         ["POST /oidc/register"] = [OidcCases.Registration],
         ["POST /api/v1/notification-types/{name}/preview"] = ["""{"data": {"payment": {"number": "P-1"}, "payer": {"email": "alice@example.com"}}}"""],
         ["POST /api/v1/bitable-syncs/{id}/conflicts/{conflict}/resolve"] = ["""{"side": "database"}"""],
+        ["POST /api/v1/directory/link-conflicts/{id}/resolve"] = ["""{"person_id": "per_fuzz"}"""],
         ["POST /api/v1/assistants/"] = [Assistant],
         ["PATCH /api/v1/assistants/{name}"] =
         [
