@@ -114,7 +114,7 @@ internal sealed partial class AssistantAnswering(
         await using (writer.ConfigureAwait(false))
         {
             await MarkAnsweringAsync(turn.Id, writer, cancellationToken).ConfigureAwait(false);
-            var run = new AnswerRun(turn, loaded, writer, replies.MaskedLiteral);
+            var run = new AnswerRun(turn, loaded, writer, replies.MaskedLiteral, replies.OffersRegenerate(turn.App));
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             using (Watch(run, stop))
             {
@@ -148,7 +148,7 @@ internal sealed partial class AssistantAnswering(
                 AssistantTurnStatus.Stopped => new AssistantReplyEnd(AssistantReplyEndKind.Stopped, shown, "Stopped."),
                 AssistantTurnStatus.Interrupted => new AssistantReplyEnd(AssistantReplyEndKind.Failed, shown, AssistantReplyEnd.InterruptedNotice),
                 _ => new AssistantReplyEnd(AssistantReplyEndKind.Failed, shown,
-                    run.FailureNotice ?? FailureNotice(assistant.DisplayName, run.FailureKind, cutOff: !string.IsNullOrWhiteSpace(text), reached: run.Reached)),
+                    run.FailureNotice ?? FailureNotice(assistant.DisplayName, run.FailureKind, cutOff: !string.IsNullOrWhiteSpace(text), reached: run.Reached, regenerate: run.Regenerate)),
             };
             using (var closing = new CancellationTokenSource(CloseTimeout))
             {
@@ -196,7 +196,7 @@ internal sealed partial class AssistantAnswering(
                 run.Status = AssistantTurnStatus.Failed;
                 run.FailureKind = ex.Transient ? AssistantFailureKind.Unavailable : AssistantFailureKind.FileRefused;
                 run.FailureNotice = $"{assistant.DisplayName} could not read what you sent: {ex.Message} "
-                    + (ex.Transient ? "Press Regenerate to try again." : "Send something smaller, or ask in words.");
+                    + (ex.Transient ? TryAgain(run.Regenerate) : "Send something smaller, or ask in words.");
                 LogAttachmentFailed(logger, assistant.Name, turn.Id, turn.Platform, ex.Transient);
                 return;
             }
@@ -452,28 +452,32 @@ internal sealed partial class AssistantAnswering(
     /// from starting (<paramref name="reached"/>: the service answered, with an error, rather than not at all); after some
     /// (<paramref name="cutOff"/>), that the text above it — which stays — was cut off, and by what.
     /// </summary>
-    internal static string FailureNotice(string assistant, AssistantFailureKind? kind, bool cutOff = false, bool reached = false) => cutOff
+    /// <remarks><paramref name="regenerate"/>: the reply offers a Regenerate button; without one the notice says to ask again.</remarks>
+    internal static string FailureNotice(string assistant, AssistantFailureKind? kind, bool cutOff = false, bool reached = false, bool regenerate = true) => cutOff
         ? kind switch
         {
-            AssistantFailureKind.Timeout => $"The answer was cut off: {assistant}'s AI service took too long to finish it. Press Regenerate to try again.",
-            AssistantFailureKind.RateLimited => $"The answer was cut off: {assistant}'s AI service is answering many questions right now. Wait a minute, then press Regenerate.",
-            AssistantFailureKind.Refused => $"The answer was cut off: {assistant}'s AI service refused to go on; an administrator should check its settings. Press Regenerate to try again.",
+            AssistantFailureKind.Timeout => $"The answer was cut off: {assistant}'s AI service took too long to finish it. {TryAgain(regenerate)}",
+            AssistantFailureKind.RateLimited => $"The answer was cut off: {assistant}'s AI service is answering many questions right now. Wait a minute, then {(regenerate ? "press Regenerate" : "ask again")}.",
+            AssistantFailureKind.Refused => $"The answer was cut off: {assistant}'s AI service refused to go on; an administrator should check its settings. {TryAgain(regenerate)}",
             AssistantFailureKind.ContentFiltered => $"The answer was cut off: {assistant}'s AI service declined to go on with it.",
             AssistantFailureKind.ConversationNotFound => "The answer was cut off: this conversation could not be continued. Send /new, then ask again.",
             AssistantFailureKind.FileRefused => $"The answer was cut off: {assistant}'s AI service did not take the file you sent. Ask in words, or send another file.",
-            _ => $"The answer was cut off by an error of {assistant}'s AI service. Press Regenerate to try again.",
+            _ => $"The answer was cut off by an error of {assistant}'s AI service. {TryAgain(regenerate)}",
         }
         : kind switch
         {
-            AssistantFailureKind.Timeout => $"{assistant}'s AI service took too long to answer. Press Regenerate to try again.",
-            AssistantFailureKind.RateLimited => $"{assistant} is answering many questions right now. Wait a minute, then press Regenerate.",
-            AssistantFailureKind.Refused => $"{assistant}'s AI service refused the request; an administrator should check its settings. Press Regenerate to try again.",
+            AssistantFailureKind.Timeout => $"{assistant}'s AI service took too long to answer. {TryAgain(regenerate)}",
+            AssistantFailureKind.RateLimited => $"{assistant} is answering many questions right now. Wait a minute, then {(regenerate ? "press Regenerate" : "ask again")}.",
+            AssistantFailureKind.Refused => $"{assistant}'s AI service refused the request; an administrator should check its settings. {TryAgain(regenerate)}",
             AssistantFailureKind.ContentFiltered => $"{assistant}'s AI service declined to answer this question.",
             AssistantFailureKind.ConversationNotFound => "This conversation could not be continued. Send /new, then ask again.",
             AssistantFailureKind.FileRefused => $"{assistant}'s AI service did not take the file you sent: it may be too large, or a type it does not read. Ask in words, or send another file.",
-            _ when reached => $"{assistant}'s AI service failed with an error before answering. Press Regenerate to try again.",
-            _ => $"{assistant} could not reach its AI service just now. Press Regenerate to try again.",
+            _ when reached => $"{assistant}'s AI service failed with an error before answering. {TryAgain(regenerate)}",
+            _ => $"{assistant} could not reach its AI service just now. {TryAgain(regenerate)}",
         };
+
+    /// <summary>How a failure notice ends: press the reply's Regenerate button, or — where the platform shows none — ask again.</summary>
+    internal static string TryAgain(bool regenerate) => regenerate ? "Press Regenerate to try again." : "Send your question again to try again.";
 
     [LoggerMessage(EventId = LogEvents.AssistantReplyOpenFailed, Level = LogLevel.Warning, Message = "Assistant {Assistant}: the {Platform} reply of turn {TurnId} could not be opened; retried")]
     private static partial void LogOpenFailed(ILogger logger, Exception exception, string assistant, long turnId, string platform);
@@ -497,9 +501,12 @@ internal sealed partial class AssistantAnswering(
     private static partial void LogStopCheckFailed(ILogger logger, Exception exception, int count);
 
     /// <summary>One answer in progress; <paramref name="maskedLiteral"/> is how its platform's markdown shows a masked value as written.</summary>
-    private sealed class AnswerRun(AssistantTurnRow turn, LoadedAssistant loaded, IAssistantReplyWriter writer, ReplacementLiteral maskedLiteral)
+    private sealed class AnswerRun(AssistantTurnRow turn, LoadedAssistant loaded, IAssistantReplyWriter writer, ReplacementLiteral maskedLiteral, bool regenerate)
     {
         public AssistantTurnRow Turn => turn;
+
+        /// <summary>Whether the reply offers a Regenerate button when it fails (<see cref="IAssistantReplies.OffersRegenerate"/>).</summary>
+        public bool Regenerate => regenerate;
 
         public LoadedAssistant Loaded => loaded;
 

@@ -31,6 +31,12 @@ internal interface IAssistantReplies
     /// </summary>
     ReplacementLiteral MaskedLiteral { get; }
 
+    /// <summary>
+    /// Whether a failed answer on the app named <paramref name="app"/> ends with a Regenerate button: its notice then says to
+    /// press it, else to ask again. True unless the platform can show none there.
+    /// </summary>
+    bool OffersRegenerate(string app) => true;
+
     /// <summary>Sends one plain text reply to <paramref name="target"/>'s message, once per <paramref name="idempotencyKey"/>.</summary>
     Task SendTextAsync(AssistantReplyTarget target, string text, string idempotencyKey, CancellationToken cancellationToken);
 }

@@ -13,7 +13,7 @@ namespace Larkway.Hub.DingTalk.Assistant;
 /// The feedback under an assistant's finished answer on DingTalk: a robot's markdown cannot carry a button that calls
 /// back, and an AI card's template is the customer's own, so for an app with a card template (the notification cards'
 /// one, <see cref="DingTalkNotificationCardOptions"/>) a small interactive card follows the answer with Helpful, Not
-/// helpful and Regenerate. It is one of the bot's cards (<see cref="DingTalkBotCards.FeedbackPrefix"/>): a press goes to
+/// helpful and Regenerate (a failed or interrupted answer: Regenerate alone, as its notice says). It is one of the bot's cards (<see cref="DingTalkBotCards.FeedbackPrefix"/>): a press goes to
 /// the bot's card actions, where the assistant's answer buttons are handled as on Feishu (the vote stored once per
 /// person, the last one winning; Regenerate asks again), and its buttons stay so a vote can be changed.
 /// </summary>
@@ -30,29 +30,38 @@ internal static class DingTalkAnswerFeedback
         string.Create(CultureInfo.InvariantCulture, $"{DingTalkBotCards.FeedbackPrefix}{turnId}_")
             + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(messageId)))[..16];
 
-    /// <summary>The card's variables: the three buttons, each naming the answer in its params as a Feishu answer button's value does.</summary>
-    public static Dictionary<string, string> Data(string answerId)
+    /// <summary>What the card of a failed or interrupted answer says above its one button (the answer's notice names the failure).</summary>
+    public const string RetryQuestion = "Ask the same question again?";
+
+    /// <summary>
+    /// The card's variables: the three buttons of a finished answer, or Regenerate alone under a failed one (there is no
+    /// answer to vote on), each naming the answer in its params as a Feishu answer button's value does.
+    /// </summary>
+    public static Dictionary<string, string> Data(string answerId, bool failed = false)
     {
-        var buttons = new JsonArray
-        {
-            DingTalkBotCards.Button("👍 Helpful", "helpful", AssistantCardActions.FeedbackAction, new JsonObject { ["feedback"] = "helpful", ["answer_id"] = answerId }),
-            DingTalkBotCards.Button("👎 Not helpful", "not_helpful", AssistantCardActions.FeedbackAction, new JsonObject { ["feedback"] = "not_helpful", ["answer_id"] = answerId }),
-            DingTalkBotCards.Button("🔄 Regenerate", "regenerate", AssistantCardActions.RegenerateAction, new JsonObject { ["answer_id"] = answerId }),
-        };
+        var regenerate = DingTalkBotCards.Button("🔄 Regenerate", "regenerate", AssistantCardActions.RegenerateAction, new JsonObject { ["answer_id"] = answerId });
+        var buttons = failed
+            ? new JsonArray { regenerate }
+            : new JsonArray
+            {
+                DingTalkBotCards.Button("👍 Helpful", "helpful", AssistantCardActions.FeedbackAction, new JsonObject { ["feedback"] = "helpful", ["answer_id"] = answerId }),
+                DingTalkBotCards.Button("👎 Not helpful", "not_helpful", AssistantCardActions.FeedbackAction, new JsonObject { ["feedback"] = "not_helpful", ["answer_id"] = answerId }),
+                regenerate,
+            };
         return new Dictionary<string, string>(StringComparer.Ordinal)
         {
             [DingTalkInteractiveCards.TitleKey] = "",
-            [DingTalkInteractiveCards.MarkdownKey] = Question,
+            [DingTalkInteractiveCards.MarkdownKey] = failed ? RetryQuestion : Question,
             [DingTalkInteractiveCards.ButtonsKey] = buttons.ToJsonString(),
             [DingTalkInteractiveCards.DecisionKey] = "",
         };
     }
 
-    /// <summary>Delivers the feedback card of the answer <paramref name="answerId"/>; false when DingTalk did not deliver it.</summary>
+    /// <summary>Delivers the card of the answer <paramref name="answerId"/> (<paramref name="failed"/>: its Regenerate card); false when DingTalk did not deliver it.</summary>
     /// <exception cref="DingTalkApiException">DingTalk refused or did not answer.</exception>
-    public static async Task<bool> SendAsync(DingTalkClient client, string template, DingTalkCardTarget target, long turnId, string answerId, string messageId, CancellationToken cancellationToken)
+    public static async Task<bool> SendAsync(DingTalkClient client, string template, DingTalkCardTarget target, long turnId, string answerId, string messageId, bool failed, CancellationToken cancellationToken)
     {
-        var delivered = await client.Cards.CreateAndDeliverAsync(template, target, Data(answerId), OutTrackIdOf(turnId, messageId), cancellationToken).ConfigureAwait(false);
+        var delivered = await client.Cards.CreateAndDeliverAsync(template, target, Data(answerId, failed), OutTrackIdOf(turnId, messageId), cancellationToken).ConfigureAwait(false);
         return delivered.Delivered;
     }
 }

@@ -27,7 +27,8 @@ namespace Larkway.Hub.DingTalk.Assistant;
 /// through the message's session webhook while it lives and is on the app's own DingTalk host
 /// (<see cref="DingTalkSessionWebhook"/>; no token, no rate of its own), else through the app robot
 /// (one-to-one to the sender, or to the group). The reply context is the robot message's JSON as DingTalk sent it.
-/// When the app has a card template, a finished answer is followed by its feedback card (<see cref="DingTalkAnswerFeedback"/>).
+/// When the app has a card template, an answer is followed by its card (<see cref="DingTalkAnswerFeedback"/>): feedback
+/// under a finished one, Regenerate under a failed or interrupted one.
 /// </summary>
 internal sealed partial class DingTalkAssistantReplies : IAssistantReplies
 {
@@ -107,25 +108,31 @@ internal sealed partial class DingTalkAssistantReplies : IAssistantReplies
         }, ex => LogUpdateFailed(_logger, handle, (ex as DingTalkApiException)?.Code ?? ex.GetType().Name)), client, place, target);
     }
 
-    /// <summary><paramref name="writer"/>, followed by the answer's feedback card once it finished, when the app has a card template.</summary>
+    /// <summary>
+    /// <paramref name="writer"/>, followed by the answer's card once it ended, when the app has a card template: feedback
+    /// under an answer, Regenerate under a failed one (its notice says to press it).
+    /// </summary>
     private IAssistantReplyWriter WithFeedback(IAssistantReplyWriter writer, DingTalkClient client, DingTalkPlace place, AssistantReplyTarget target) =>
         _cardTemplateOf(target.App) is { } template
-            ? new FeedbackWriter(writer, async ct =>
-            {
-                try
-                {
-                    if (!await DingTalkAnswerFeedback.SendAsync(client, template, place.CardTarget, target.TurnId, target.AnswerId, target.MessageId, ct).ConfigureAwait(false))
-                    {
-                        LogFeedbackNotSent(_logger, target.AnswerId, "not delivered");
-                    }
-                }
-                catch (Exception ex) when (ex is DingTalkApiException or HttpRequestException or TimeoutException)
-                {
-                    // The answer is shown: a card DingTalk would not take leaves it without buttons, not unanswered or answered twice.
-                    LogFeedbackNotSent(_logger, target.AnswerId, (ex as DingTalkApiException)?.Code ?? ex.GetType().Name);
-                }
-            })
+            ? new FeedbackWriter(writer, (failed, ct) => SendAnswerCardAsync(client, template, place, target, failed, ct))
             : writer;
+
+    /// <summary>Delivers the answer's card (<see cref="DingTalkAnswerFeedback"/>); one DingTalk does not take is logged and left out.</summary>
+    private async Task SendAnswerCardAsync(DingTalkClient client, string template, DingTalkPlace place, AssistantReplyTarget target, bool failed, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (!await DingTalkAnswerFeedback.SendAsync(client, template, place.CardTarget, target.TurnId, target.AnswerId, target.MessageId, failed, cancellationToken).ConfigureAwait(false))
+            {
+                LogFeedbackNotSent(_logger, target.AnswerId, "not delivered");
+            }
+        }
+        catch (Exception ex) when (ex is DingTalkApiException or HttpRequestException or TimeoutException)
+        {
+            // The answer is shown: a card DingTalk would not take leaves it without buttons, not unanswered or answered twice.
+            LogFeedbackNotSent(_logger, target.AnswerId, (ex as DingTalkApiException)?.Code ?? ex.GetType().Name);
+        }
+    }
 
     /// <inheritdoc/>
     public async Task CloseInterruptedAsync(AssistantReplyTarget target, string handle, string? shownText, CancellationToken cancellationToken)
@@ -141,12 +148,28 @@ internal sealed partial class DingTalkAssistantReplies : IAssistantReplies
                 // Nothing was shown yet: the text so far and the notice come as a message.
                 var place = DingTalkPlace.Of(target);
                 await SendAsync(client, place, Render(ChannelReply.ForMarkdown(text), place), cancellationToken).ConfigureAwait(false);
-                return;
+            }
+            else
+            {
+                await EndCardAsync(client, handle, text, failed: true, cancellationToken).ConfigureAwait(false);
             }
 
-            await EndCardAsync(client, handle, text, failed: true, cancellationToken).ConfigureAwait(false);
+            await SendInterruptedCardAsync(client, target, cancellationToken).ConfigureAwait(false);
         }).ConfigureAwait(false);
     }
+
+    /// <summary>The interrupted answer's Regenerate card, when the app has a card template (its notice says to press it).</summary>
+    private async Task SendInterruptedCardAsync(DingTalkClient client, AssistantReplyTarget target, CancellationToken cancellationToken)
+    {
+        if (_cardTemplateOf(target.App) is { } template)
+        {
+            await SendAnswerCardAsync(client, template, DingTalkPlace.Of(target), target, failed: true, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>Only an app with a card template has the card that carries it (<see cref="DingTalkAnswerFeedback"/>).</remarks>
+    public bool OffersRegenerate(string app) => _cardTemplateOf(app) is not null;
 
     /// <inheritdoc/>
     public async Task SendTextAsync(AssistantReplyTarget target, string text, string idempotencyKey, CancellationToken cancellationToken)
@@ -274,8 +297,8 @@ internal sealed partial class DingTalkAssistantReplies : IAssistantReplies
         }
     }
 
-    /// <summary>An answer's writer whose finished answer (not a failed one) is followed by <paramref name="after"/>.</summary>
-    private sealed class FeedbackWriter(IAssistantReplyWriter inner, Func<CancellationToken, Task> after) : IAssistantReplyWriter
+    /// <summary>An answer's writer whose end is followed by <paramref name="after"/> (told whether the answer failed).</summary>
+    private sealed class FeedbackWriter(IAssistantReplyWriter inner, Func<bool, CancellationToken, Task> after) : IAssistantReplyWriter
     {
         public string Handle => inner.Handle;
 
@@ -289,10 +312,7 @@ internal sealed partial class DingTalkAssistantReplies : IAssistantReplies
         {
             ArgumentNullException.ThrowIfNull(end);
             await inner.FinishAsync(end, cancellationToken).ConfigureAwait(false);
-            if (end.Kind != AssistantReplyEndKind.Failed)
-            {
-                await after(cancellationToken).ConfigureAwait(false);
-            }
+            await after(end.Kind == AssistantReplyEndKind.Failed, cancellationToken).ConfigureAwait(false);
         }
 
         public ValueTask DisposeAsync() => inner.DisposeAsync();

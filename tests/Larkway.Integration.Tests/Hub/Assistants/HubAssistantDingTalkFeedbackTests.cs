@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Larkway.Emulator.Hosting;
 using Larkway.Hub.Assistants.Storage;
 using Shouldly;
 
@@ -9,7 +10,8 @@ namespace Larkway.Integration.Tests.Hub.Assistants;
 /// Feedback on the assistant's answers on DingTalk, in the sandbox (whose DingTalk app has a card template): a finished
 /// answer is followed by a feedback card whose Helpful / Not helpful are stored as the answer's feedback, one vote per
 /// person with the last winning, and whose Regenerate asks the question again — each press through the Emulator's card,
-/// over the app's Stream connection.
+/// over the app's Stream connection. A failed answer is followed by a card with Regenerate alone, as its notice says; on
+/// an app without a card template, which can show no button, the notice says to ask again instead.
 /// </summary>
 public sealed class HubAssistantDingTalkFeedbackTests
 {
@@ -65,6 +67,65 @@ public sealed class HubAssistantDingTalkFeedbackTests
         await HubSandbox.WaitUntilAsync(() => FeedbackCards(hub).Count == 2, "the new answer's feedback card", seconds: 60);
         (await driver.FeedbackAsync()).ShouldHaveSingleItem().TurnId.ShouldBe(turn.Id);
     }
+
+    [Fact]
+    public async Task A_failed_DingTalk_answer_is_followed_by_a_Regenerate_card_as_its_notice_says_and_pressing_it_answers_again()
+    {
+        await using var hub = await HubSandbox.StartAsync(new Dictionary<string, string?> { ["Larkway:Sandbox:Assistant"] = "true" });
+        using var driver = new AssistantDriver(hub, hub.Emulator.BaseUrl);
+        await driver.SetAiAsync(new { tokens_per_second = 200, answer_words = 10 });
+        await HubSandbox.WaitUntilAsync(() => SandboxPlatforms.StreamConnected(hub), "the Hub's DingTalk Stream connection", 60);
+
+        // The AI service is down: the answer ends failed, its notice tells Bob to press Regenerate, and the card to press follows.
+        await driver.ArmFaultAsync(new { kind = "server_error", count = 10, status = 503 });
+        await SandboxPlatforms.DingTalkSayAsync(hub, "bob", "cid-bob-retry", "Where is the canteen menu?");
+        var failed = (await driver.EndedTurnsAsync(1)).Single();
+        failed.Status.ShouldBe(AssistantTurnStatus.Failed);
+        SandboxPlatforms.DingTalkRepliesText(hub, "cid-bob-retry").ShouldContain("Press Regenerate to try again.");
+        await HubSandbox.WaitUntilAsync(() => RetryCards(hub).Count == 1, "the failed answer's Regenerate card", seconds: 60);
+        var card = RetryCards(hub).Single();
+        HubDingTalkBotCardTests.Buttons(card).Select(b => b.GetProperty("actionId").GetString()).ShouldBe(["regenerate"], "nothing to vote on under a failure");
+        HubDingTalkBotCardTests.Param(card, "markdown").ShouldBe("Ask the same question again?");
+        FeedbackCards(hub).ShouldBeEmpty();
+
+        // The service is back; Bob presses Regenerate: the same question, answered as a new turn with its feedback card.
+        using (var cleared = await hub.Control.DeleteAsync("/_emulator/ai/faults"))
+        {
+            cleared.EnsureSuccessStatusCode();
+        }
+
+        (await HubDingTalkBotCardTests.ClickAsync(hub, card.GetProperty("outTrackId").GetString()!, "bob", "regenerate")).GetProperty("ok").GetBoolean().ShouldBeTrue();
+        var turns = await driver.EndedTurnsAsync(2, seconds: 60);
+        var again = turns.Single(t => t.Id != failed.Id);
+        again.Question.ShouldBe(failed.Question);
+        again.Status.ShouldBe(AssistantTurnStatus.Answered, again.LastError);
+        await HubSandbox.WaitUntilAsync(() => FeedbackCards(hub).Count == 1, "the new answer's feedback card", seconds: 60);
+    }
+
+    [Fact]
+    public async Task A_failed_answer_on_a_DingTalk_app_without_a_card_template_says_to_ask_again_not_to_press_a_button_it_cannot_show()
+    {
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0 });
+        await using var hub = await HubSandbox.StartAgainstAsync(emulator, "webhook");
+        using var admin = HubDingTalkTests.Admin(hub);
+        await HubDingTalkTests.AddAppAsync(admin, emulator);
+        using var driver = new AssistantDriver(hub, emulator.BaseUrl);
+        await driver.CreateAsync("plain-helper", [HubDingTalkTests.AppName]);
+        await HubSandbox.WaitUntilAsync(() => SandboxPlatforms.StreamConnected(hub), "the Hub's DingTalk Stream connection", 60);
+
+        await driver.ArmFaultAsync(new { kind = "server_error", count = 10, status = 503 });
+        await SandboxPlatforms.DingTalkSayAsync(hub, "bob", "cid-bob-plain", "Where is the canteen menu?");
+        (await driver.EndedTurnsAsync(1)).Single().Status.ShouldBe(AssistantTurnStatus.Failed);
+        await HubSandbox.WaitUntilAsync(() => SandboxPlatforms.DingTalkRepliesText(hub, "cid-bob-plain").Contains("try again", StringComparison.Ordinal), "the failure's notice", seconds: 60);
+        var reply = SandboxPlatforms.DingTalkRepliesText(hub, "cid-bob-plain");
+        reply.ShouldContain("Send your question again to try again.");
+        reply.ShouldNotContain("Regenerate");
+    }
+
+    /// <summary>The Regenerate cards of failed answers in Bob's chat with the robot (the bot's cards whose one button is Regenerate).</summary>
+    private static List<JsonElement> RetryCards(HubSandbox hub) =>
+        [.. HubDingTalkBotCardTests.CardsAsync(hub, "IM_ROBOT", "bob").GetAwaiter().GetResult()
+            .Where(c => HubDingTalkBotCardTests.Buttons(c) is [var only] && only.GetProperty("actionId").GetString() == "regenerate")];
 
     /// <summary>The feedback cards in Bob's chat with the robot (the bot's cards that carry Helpful).</summary>
     private static List<JsonElement> FeedbackCards(HubSandbox hub) =>
