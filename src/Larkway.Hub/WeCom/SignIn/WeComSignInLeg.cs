@@ -8,8 +8,10 @@ using Microsoft.Extensions.Options;
 namespace Larkway.Hub.WeCom.SignIn;
 
 /// <summary>
-/// The sign-in's WeCom leg, WeCom's web login (<c>login.work.weixin.qq.com/wwlogin/sso/login</c>, <c>login_type=CorpApp</c>:
-/// a QR code, or one click in the WeCom desktop app): the browser comes back to <c>/oidc/wecom/done</c> with <c>code</c> and
+/// The sign-in's WeCom leg: WeCom's web login (<c>login.work.weixin.qq.com/wwlogin/sso/login</c>, <c>login_type=CorpApp</c>:
+/// a QR code, or one click in the WeCom desktop app) in any browser, and web authorization
+/// (<c>open.weixin.qq.com/connect/oauth2/authorize</c>, <c>snsapi_base</c>: no QR code, the member already known) inside
+/// WeCom's own browser. Either way the browser comes back to <c>/oidc/wecom/done</c> with <c>code</c> and
 /// the <c>state</c> bound to it (<see cref="SignInCorrelation"/>), or with <c>state</c> alone when the person refused. The code
 /// is turned into the member's userid with the app's token (<c>GET /cgi-bin/auth/getuserinfo</c>): the userid is what the
 /// directory sync links a WeCom person by. Someone who is not a member of the corp (an openid, no userid) is refused. The app
@@ -34,8 +36,17 @@ internal sealed class WeComSignInLeg(HubAppRegistry apps, HubWeComClients client
         }
 
         var state = correlation.Begin(http, HubAppPlatform.WeCom, start);
-        return TypedResults.Redirect(clients.For(app, app.Name).SignIn.GetWebLoginUrl(start.DoneUrl, state).AbsoluteUri);
+        var signIn = clients.For(app, app.Name).SignIn;
+        var page = InWeComsBrowser(http.Request) ? signIn.GetAuthorizeUrl(start.DoneUrl, state) : signIn.GetWebLoginUrl(start.DoneUrl, state);
+        return TypedResults.Redirect(page.AbsoluteUri);
     }
+
+    /// <summary>
+    /// Whether the page was opened in WeCom's own browser (a workbench app, a link in a chat), whose user agent carries
+    /// <c>wxwork/</c>: there the person is already known, so web authorization signs them in without a QR code to scan.
+    /// </summary>
+    internal static bool InWeComsBrowser(HttpRequest request) =>
+        request.Headers.UserAgent.ToString().Contains("wxwork/", StringComparison.OrdinalIgnoreCase);
 
     /// <inheritdoc />
     public async Task<SignInLegResult> CompleteAsync(HttpContext http, CancellationToken cancellationToken)

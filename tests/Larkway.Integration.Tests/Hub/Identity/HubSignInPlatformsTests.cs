@@ -207,6 +207,42 @@ public sealed class HubSignInPlatformsTests
     }
 
     [Fact]
+    public async Task Inside_WeComs_own_browser_the_WeCom_button_uses_web_authorization_and_signs_the_member_in_without_a_QR_code()
+    {
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0 });
+        await using var hub = await HubSandbox.StartAppsOnlyAsync(emulator, DirectoryOf(WeComApp));
+        using var admin = Admin(hub);
+        await HubWeComDirectoryTests.AddAppAsync(admin, emulator, WeComApp);
+        (await SyncAsync(admin)).GetProperty("status").GetString().ShouldBe("completed");
+        var carol = (await PersonByEmailAsync(admin, "carol@example.com")).GetProperty("id").GetString();
+
+        // A workbench app opened in WeCom on a phone: its browser says so in its user agent.
+        var app = await OidcApp.RegisterAsync(hub);
+        using var browser = new SignInBrowser(hub);
+        browser.Http.DefaultRequestHeaders.UserAgent.ParseAdd("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 wxwork/4.1.26 MicroMessenger/7.0.1 Language/en");
+        var (url, pkce, state, nonce) = app.AuthorizeRequest();
+        var weCom = await PressAsync(browser, url, "wecom");
+        weCom.AbsolutePath.ShouldBe("/wecom/connect/oauth2/authorize");
+        weCom.Fragment.ShouldBe("#wechat_redirect");
+        var query = QueryHelpers.ParseQuery(weCom.Query);
+        query["appid"].ToString().ShouldBe(EmulatorOptions.DefaultWeComCorpId);
+        query["response_type"].ToString().ShouldBe("code");
+        query["scope"].ToString().ShouldBe("snsapi_base");
+        query["agentid"].ToString().ShouldBe("1000002");
+        query["redirect_uri"].ToString().ShouldBe(new Uri(hub.Host.BaseUrl, "/oidc/wecom/done").AbsoluteUri);
+
+        var answer = OidcApp.Answer(await browser.GetRedirectAsync(await AtWeComAsync(emulator, weCom, "carol", "confirm")));
+        answer.State.ShouldBe(state);
+        var (status, tokens) = await app.RedeemAsync(answer.Code!, pkce);
+        status.ShouldBe(HttpStatusCode.OK, tokens.ToString());
+        (await app.ValidateIdTokenAsync(tokens.GetProperty("id_token").GetString()!, nonce)).Subject.ShouldBe(carol);
+
+        // Any other browser gets WeCom's web login (a QR code to scan).
+        using var desk = new SignInBrowser(hub);
+        (await PressAsync(desk, app.AuthorizeRequest().Url, "wecom")).AbsolutePath.ShouldBe("/wecom/wwlogin/sso/login");
+    }
+
+    [Fact]
     public async Task WeCom_sign_in_refuses_a_code_whose_state_was_changed()
     {
         await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0 });
