@@ -114,6 +114,9 @@ public enum DirectorySource
 
     /// <summary>A partial resync after the app's contact scope changed.</summary>
     ScopeSync,
+
+    /// <summary>A person of the directory app who signed in before a sync reached them, read from its contacts then.</summary>
+    SignIn,
 }
 
 /// <summary>

@@ -6,7 +6,7 @@ namespace Larkway.Hub.Directory;
 /// The directory's application service, shared by the API, the console, the reconciliation job and the event observer:
 /// starts sync runs (one at a time: a start while one runs answers with that one) and reads the directory.
 /// </summary>
-internal sealed class DirectoryService(DirectoryStore store, DirectoryTenant tenant, DirectorySources sources, IOptions<DirectoryOptions> options)
+internal sealed class DirectoryService(DirectoryStore store, DirectoryTenant tenant, DirectorySources sources, IOptions<DirectoryOptions> options, TimeProvider time)
 {
     /// <summary>The directory app's name as stored (<c>""</c>: the default app).</summary>
     public string App => options.Value.AppName;
@@ -48,6 +48,31 @@ internal sealed class DirectoryService(DirectoryStore store, DirectoryTenant ten
         }
 
         return run;
+    }
+
+    /// <summary>
+    /// Reads one account of the directory app from its contacts now and applies it, as a sync would: a person who signs in
+    /// before the sync reached them is added then (as Feishu's sign-in adds its person). False when <paramref name="app"/> is
+    /// not the directory app or its contacts have no such account.
+    /// </summary>
+    /// <exception cref="DirectoryReadRefusedException">The platform refused the read.</exception>
+    public async Task<bool> ReadAccountAsync(string app, string userId, CancellationToken cancellationToken)
+    {
+        if (app != App)
+        {
+            return false;
+        }
+
+        var reader = await (await sources.ForAsync(App, cancellationToken).ConfigureAwait(false)).OpenAsync(App, cancellationToken).ConfigureAwait(false);
+        var users = await reader.GetPeopleAsync([userId], cancellationToken).ConfigureAwait(false);
+        if (users.Count == 0)
+        {
+            return false;
+        }
+
+        var tenantKey = await tenant.CurrentAsync(cancellationToken).ConfigureAwait(false);
+        await store.ApplyUsersAsync(new DirectoryWrite(tenantKey, App, DirectorySource.SignIn, "sign_in", time.GetUtcNow()), users, cancellationToken).ConfigureAwait(false);
+        return true;
     }
 
     /// <summary>People matching the query.</summary>

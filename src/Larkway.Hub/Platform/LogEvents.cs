@@ -125,6 +125,7 @@ internal static class LogEvents
     public const int IdentityIssuerFromRequest = 4524;
     public const int IdentitySessionsEndedDeactivated = 4525;
     public const int IdentitySignInUnknownPerson = 4526;
+    public const int IdentitySignInAccountNotRead = 4527;
     public const int IdentityCodeOfAnotherClient = 4513;
 
     // Directory

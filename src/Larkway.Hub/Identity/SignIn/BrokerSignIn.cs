@@ -16,7 +16,8 @@ namespace Larkway.Hub.Identity.SignIn;
 /// is the Hub's person id, the same whichever platform they signed in with), gets a broker session, and the waiting request
 /// goes on — an app's authorization request, or the console (<see cref="IConsoleSignIn"/>, which decides who administers it).
 /// A leg that may add people (<see cref="SignInPersonSeen.MayAddPerson"/>) records the person (<see cref="PeopleStore.RecordSeenAsync"/>);
-/// any other's must already be linked to a directory person under the sign-in app (the directory sync's link).
+/// any other's must be a directory person: linked under the sign-in app (the directory sync's link) or to another
+/// platform's account, or — an account of the directory app the sync has not reached yet — read from its contacts then.
 /// </summary>
 internal sealed partial class BrokerSignIn(
     PeopleStore people,
@@ -26,6 +27,7 @@ internal sealed partial class BrokerSignIn(
     TimeProvider time,
     ILogger<BrokerSignIn> logger,
     Directory.Links.PersonLinkStore links,
+    DirectoryService directory,
     IConsoleSignIn? console = null)
 {
     /// <summary>
@@ -70,7 +72,8 @@ internal sealed partial class BrokerSignIn(
     /// <summary>
     /// The directory person of a platform account: the directory sync's link (the account under the sign-in app), else the
     /// person the account is linked to on a platform other than the directory's (an email or mobile lookup, an
-    /// administrator, the person's own <c>/link</c>).
+    /// administrator, the person's own <c>/link</c>), else — for an account of the directory app itself — the person read
+    /// from its contacts now.
     /// </summary>
     private async Task<PersonRow?> FindAsync(string unit, SignInPersonSeen seen, CancellationToken cancellationToken)
     {
@@ -79,9 +82,23 @@ internal sealed partial class BrokerSignIn(
             return synced;
         }
 
-        return await links.PersonOfAsync(unit, seen.App, seen.UserId, cancellationToken).ConfigureAwait(false) is { } linked
-            ? await people.FindAsync(linked, cancellationToken).ConfigureAwait(false)
-            : null;
+        if (await links.PersonOfAsync(unit, seen.App, seen.UserId, cancellationToken).ConfigureAwait(false) is { } linked)
+        {
+            return await people.FindAsync(linked, cancellationToken).ConfigureAwait(false);
+        }
+
+        // An account of the directory app the sync has not reached yet (someone who just joined): read from its contacts now.
+        try
+        {
+            return await directory.ReadAccountAsync(seen.App, seen.UserId, cancellationToken).ConfigureAwait(false)
+                ? await people.FindByOpenIdAsync(seen.App, seen.UserId, cancellationToken).ConfigureAwait(false)
+                : null;
+        }
+        catch (Exception ex) when (ex is DirectoryReadRefusedException or HttpRequestException or TimeoutException)
+        {
+            LogNotRead(logger, seen.App, ex is DirectoryReadRefusedException refused ? refused.Code : ex.GetType().Name);
+            return null;
+        }
     }
 
     /// <summary>Goes on with what waited for the sign-in.</summary>
@@ -111,6 +128,9 @@ internal sealed partial class BrokerSignIn(
 
     [LoggerMessage(EventId = LogEvents.IdentitySignInUnknownPerson, Level = LogLevel.Information, Message = "Sign-in with {Platform} refused: the account is no person of the directory.")]
     private static partial void LogUnknown(ILogger logger, string platform);
+
+    [LoggerMessage(EventId = LogEvents.IdentitySignInAccountNotRead, Level = LogLevel.Warning, Message = "A sign-in's account of the directory app '{App}' could not be read from its contacts ({Code}); it is treated as no person of the directory.")]
+    private static partial void LogNotRead(ILogger logger, string app, string code);
 
     [LoggerMessage(EventId = LogEvents.IdentitySignInRefused, Level = LogLevel.Information, Message = "Sign-in of person {PersonId} refused: {Reason}.")]
     internal static partial void LogRefused(ILogger logger, string personId, string reason);

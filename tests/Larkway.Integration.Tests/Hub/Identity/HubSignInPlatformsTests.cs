@@ -90,6 +90,11 @@ public sealed class HubSignInPlatformsTests
             feishuSub = (await app.ValidateIdTokenAsync(tokens.GetProperty("id_token").GetString()!, nonce)).Subject;
         }
 
+        // Her DingTalk account, linked to no one yet, is no person of this directory (it reads Feishu): refused.
+        var (unlinkedStatus, unlinked) = await DingTalkDoneAsync(hub, emulator, app, "alice", "agree");
+        unlinkedStatus.ShouldBe(HttpStatusCode.Forbidden, unlinked);
+        unlinked.ShouldContain("Not in the directory");
+
         // An administrator links her DingTalk account (userid alice) to that person.
         using (var linked = await admin.PutAsJsonAsync($"/api/v1/directory/people/{feishuSub}/links/dingtalk/{HubDingTalkTests.AppName}", new { user_id = "alice" }))
         {
@@ -110,7 +115,7 @@ public sealed class HubSignInPlatformsTests
     }
 
     [Fact]
-    public async Task DingTalk_sign_in_refuses_a_person_the_directory_lacks_an_inactive_one_a_changed_state_and_a_cancel()
+    public async Task DingTalk_sign_in_adds_a_person_the_sync_has_not_reached_and_refuses_an_inactive_one_a_changed_state_and_a_cancel()
     {
         await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0 });
         await using var hub = await HubSandbox.StartAgainstAsync(emulator, "webhook", DirectoryOf(HubDingTalkTests.AppName));
@@ -118,12 +123,22 @@ public sealed class HubSignInPlatformsTests
         await HubDingTalkTests.AddAppAsync(admin, emulator);
         var app = await OidcApp.RegisterAsync(hub);
 
-        // Not synced yet: DingTalk knows Alice, the directory does not.
-        var (unknownStatus, unknown) = await DingTalkDoneAsync(hub, emulator, app, "alice", "agree");
-        unknownStatus.ShouldBe(HttpStatusCode.Forbidden, unknown);
-        unknown.ShouldContain("Not in the directory");
+        // Not synced yet: DingTalk knows Alice, the directory does not — it reads her from the directory app's contacts then.
+        string? aliceId;
+        using (var browser = new SignInBrowser(hub))
+        {
+            var (url, pkce, _, nonce) = app.AuthorizeRequest();
+            var answer = OidcApp.Answer(await browser.GetRedirectAsync(await AtDingTalkAsync(emulator, await PressAsync(browser, url, "dingtalk"), "alice", "agree")));
+            var (status, tokens) = await app.RedeemAsync(answer.Code ?? throw new ShouldAssertException($"no code: {answer.Error}"), pkce);
+            status.ShouldBe(HttpStatusCode.OK, tokens.ToString());
+            var added = await PersonByEmailAsync(admin, "alice@example.com");
+            aliceId = added.GetProperty("id").GetString();
+            (await app.ValidateIdTokenAsync(tokens.GetProperty("id_token").GetString()!, nonce)).Subject.ShouldBe(aliceId);
+            added.GetProperty("name").GetString().ShouldBe("Alice Chen");
+        }
 
         (await SyncAsync(admin)).GetProperty("status").GetString().ShouldBe("completed");
+        (await PersonByEmailAsync(admin, "alice@example.com")).GetProperty("id").GetString().ShouldBe(aliceId, "the sync found the person the sign-in added, not a second one");
 
         // A state changed on the way back is no sign-in this browser started.
         using (var browser = new SignInBrowser(hub))
