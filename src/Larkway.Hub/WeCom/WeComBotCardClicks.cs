@@ -84,15 +84,18 @@ internal sealed partial class WeComBotCardClicks(AppBots bots, BotCardActions ac
     }
 
     /// <summary>The click as every handler sees it: the button's key is the action, and the value carries it as a reply button's does.</summary>
+    /// <remarks>An app's callbacks come from the member's own chat with the app, so that is the click's chat.</remarks>
     internal static BotCardContext Read(string appName, JsonElement root, string eventKey, string clicker, string clickId) =>
+        Read(appName, WeComCallbackJson.Str(root, "TaskId"), eventKey, clicker, clicker, clickId);
+
+    /// <summary>A click on a bot's card in <paramref name="chatId"/> (an AI bot's cards may be in a group), read as <see cref="Read(string, JsonElement, string, string, string)"/> reads an app's.</summary>
+    internal static BotCardContext Read(string appName, string? taskId, string eventKey, string clicker, string chatId, string clickId) =>
         new(appName, ChannelPlatform.WeCom, eventKey)
         {
             ClickId = clickId,
             Operator = new CardClickOperator(clicker),
-            MessageId = WeComCallbackJson.Str(root, "TaskId"),
-
-            // An app's callbacks come from the member's own chat with the app.
-            ChatId = clicker,
+            MessageId = taskId,
+            ChatId = chatId,
             Value = JsonSerializer.SerializeToElement(new Dictionary<string, string> { [BotCardActions.ActionField] = eventKey }),
         };
 

@@ -20,6 +20,51 @@ namespace Larkway.Integration.Tests.Hub;
 public sealed class HubWeComAiBotTests
 {
     [Fact]
+    public async Task The_AI_bots_card_runs_the_bots_card_action_when_pressed_and_the_card_reads_its_answer()
+    {
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0 });
+        using var control = new AiBotControl(emulator.BaseUrl);
+        await using var hub = await HubSandbox.StartAgainstAsync(emulator, "webhook");
+        await HubWeComAiBot.AddAppAndConnectAsync(hub, emulator);
+
+        // /card: the bot's sample card, a template card marked as the bot's by its task_id.
+        await control.MessageAsync("/card");
+        JsonElement card = default;
+        await HubSandbox.WaitUntilAsync(() => (card = BotCards(control).FirstOrDefault()).ValueKind == JsonValueKind.Object, "the bot's card", seconds: 60);
+        var template = card.GetProperty("card");
+        template.GetProperty("task_id").GetString()!.ShouldStartWith("lwbot_");
+        var key = template.GetProperty("button_list").EnumerateArray().Single().GetProperty("key").GetString()!;
+
+        // Alice presses it: the bot's card action runs (Acknowledge) and the card she sees reads its answer.
+        await control.ClickAsync(card.GetProperty("id").GetString()!, key);
+        var id = card.GetProperty("id").GetString()!;
+        await HubSandbox.WaitUntilAsync(() => Title(control, id) == "Acknowledged", "the card reading the action's answer", seconds: 60);
+        var updated = BotCards(control).Single().GetProperty("card");
+        updated.GetProperty("sub_title_text").GetString().ShouldBe("Acknowledged by alice.");
+        var done = updated.GetProperty("button_list").EnumerateArray().ShouldHaveSingleItem();
+        done.GetProperty("text").GetString().ShouldBe("Acknowledged");
+
+        // Its one button now reads the outcome and does nothing: a press runs no action again.
+        await control.ClickAsync(id, done.GetProperty("key").GetString()!);
+        using var admin = HubWeComAiBot.Admin(hub);
+        await HubSandbox.WaitUntilAsync(() => CardEventsDone(admin) == 2, "the second press handled", seconds: 60);
+        BotCards(control).Single().GetProperty("card").GetProperty("main_title").GetProperty("title").GetString().ShouldBe("Acknowledged");
+    }
+
+    private static int CardEventsDone(HttpClient admin) =>
+        admin.GetFromJsonAsync<JsonElement>("/api/v1/events?type=wecom.aibot.event.template_card_event").GetAwaiter().GetResult()
+            .GetProperty("items").EnumerateArray().Count(e => e.GetProperty("status").GetString() == "done");
+
+    private static List<JsonElement> BotCards(AiBotControl control) =>
+        [.. control.ConversationMessagesAsync($"{EmulatorAiBot.DefaultBotId}/single/alice").GetAwaiter().GetResult().GetProperty("items").EnumerateArray()
+            .Where(m => m.GetProperty("from").GetString() == "bot" && m.GetProperty("msg_type").GetString() == "template_card").Select(m => m.Clone())];
+
+    private static string? Title(AiBotControl control, string messageId) =>
+        BotCards(control).Single(m => m.GetProperty("id").GetString() == messageId).GetProperty("card") is var c && c.TryGetProperty("main_title", out var title)
+            ? title.GetProperty("title").GetString()
+            : null;
+
+    [Fact]
     public async Task A_users_message_to_the_AI_bot_reaches_the_Hub_and_the_bot_answers_by_req_id_and_a_takeover_is_not_fought()
     {
         await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0 });

@@ -14,7 +14,8 @@ namespace Larkway.Hub.WeCom.AiBot;
 /// business webhooks subscribed to <c>wecom.aibot.*</c>, or <c>wecom.*</c>, among them); a message with text (text, voice, mixed) then goes to the bot —
 /// commands, /help, conversations — which answers over the bot's long connection by the callback's req_id
 /// (<see cref="WeComAiBotMessenger"/>); a <c>feedback_event</c> on an assistant's answer is stored as its feedback, and a
-/// click on the card under an answer (Regenerate, <see cref="Assistant.WeComAnswerCard"/>) reaches the answer's card actions. Runs where the connection is, at once (<see cref="WeComAiBotIngest"/>); a retry
+/// click on the card under an answer (Regenerate, <see cref="Assistant.WeComAnswerCard"/>) or on a card the bot sent reaches
+/// the bot's card actions. Runs where the connection is, at once (<see cref="WeComAiBotIngest"/>); a retry
 /// the inbox queue runs on a replica without the connection fails and is tried again later.
 /// </summary>
 internal sealed partial class WeComAiBotInboxHandler(
@@ -38,6 +39,9 @@ internal sealed partial class WeComAiBotInboxHandler(
 
     /// <summary>The inbox type of a user's feedback on a reply that carried a feedback id.</summary>
     public const string FeedbackEventType = WeComAiBotIngest.EventTypePrefix + WeComAiBotEventTypes.FeedbackEvent;
+
+    /// <summary>The key of the one button a bot's card keeps after a click, reading the outcome: a press on it does nothing.</summary>
+    public const string DoneKey = "lw.done";
 
     /// <summary>The inbox type of a click on one of the bot's template cards.</summary>
     public const string CardEventType = WeComAiBotIngest.EventTypePrefix + WeComAiBotEventTypes.TemplateCardEvent;
@@ -78,9 +82,9 @@ internal sealed partial class WeComAiBotInboxHandler(
 
         if (item.EventType == CardEventType)
         {
-            // A click on the card under an assistant's answer is answered here; any other card's click is stored and
-            // forwarded, and the business system that sent the card answers it.
-            await AnswerCardClickAsync(item, context.Event, cancellationToken).ConfigureAwait(false);
+            // A click on the card under an assistant's answer, or on a card the bot sent, is answered here; any other card's
+            // click is stored and forwarded, and the business system that sent the card answers it.
+            await CardClickAsync(item, context.Event, cancellationToken).ConfigureAwait(false);
             return InboxHandling.Handled(item.ReceivedAt);
         }
 
@@ -198,19 +202,25 @@ internal sealed partial class WeComAiBotInboxHandler(
     }
 
     /// <summary>
-    /// A click on the card under an assistant's answer: handed to the answer's card actions (Regenerate asks the question
-    /// again, answered in this conversation by the bot), and the card updated for the clicker to read the outcome, within
-    /// WeCom's 5 s for an update; a refused update is logged, since the click has been handled.
+    /// A click on the card under an assistant's answer, or on a card the bot sent (<c>/card</c>): handed to the bot's card
+    /// actions (Regenerate asks the question again, answered in this conversation by the bot; the bot's own actions run as
+    /// on every platform), and the card updated for the clicker to read the outcome, within WeCom's 5 s for an update; a
+    /// refused update is logged, since the click has been handled.
     /// </summary>
-    private async Task AnswerCardClickAsync(InboxEvent item, JsonElement frame, CancellationToken cancellationToken)
+    private async Task CardClickAsync(InboxEvent item, JsonElement frame, CancellationToken cancellationToken)
     {
         if (cardActions is null || EventOf(frame) is not { } callback)
         {
             return;
         }
 
-        if (callback.Event?.CardTaskId is not { } taskId || !Assistant.WeComAnswerCard.Claims(taskId)
-            || callback.Event.CardEventKey is not { Length: > 0 } key || callback.From?.UserId is not { Length: > 0 } user)
+        if (callback.Event?.CardTaskId is not { } taskId || callback.Event.CardEventKey is not { Length: > 0 } key || callback.From?.UserId is not { Length: > 0 } user)
+        {
+            return;
+        }
+
+        var answerCard = Assistant.WeComAnswerCard.Claims(taskId);
+        if (key == DoneKey || (!answerCard && !taskId.StartsWith(WeComBotCardClicks.TaskIdPrefix, StringComparison.Ordinal)))
         {
             return;
         }
@@ -218,7 +228,8 @@ internal sealed partial class WeComAiBotInboxHandler(
         var app = await apps.FindAsync(item.AppName, cancellationToken).ConfigureAwait(false);
         var botId = app?.AiBotId is { Length: > 0 } id ? id : callback.AiBotId;
         var chat = callback.ChatType == "group" && callback.ChatId is { Length: > 0 } group ? group : user;
-        if (Assistant.WeComAnswerCard.Read(item.AppName, taskId, key, user, chat, item.DedupKey ?? "wa-" + item.Id) is not { } click)
+        var clickId = item.DedupKey ?? "wa-" + item.Id;
+        if ((answerCard ? Assistant.WeComAnswerCard.Read(item.AppName, taskId, key, user, chat, clickId) : WeComBotCardClicks.Read(item.AppName, taskId, key, user, chat, clickId)) is not { } click)
         {
             return;
         }
@@ -226,13 +237,27 @@ internal sealed partial class WeComAiBotInboxHandler(
         // No message to answer by req_id: an answer asked for here goes to the conversation from the bot.
         click = click with { ReplyContext = ReplyContextOf(botId) };
         var answer = await bots.Get(BotPlatform, item.AppName).HandleCardClickAsync(click, cardActions, cancellationToken).ConfigureAwait(false);
-        if (answer?.Toast?.Text is not { Length: > 0 } outcome || connections.Find(botId) is not { } client)
+        if (answer is null || connections.Find(botId) is not { } client)
         {
             return;
         }
 
-        var card = Larkway.Channels.Adapters.WeComChannelAdapter.RenderAiBot(Assistant.WeComAnswerCard.ForAiBot(outcome),
-                new Larkway.Channels.Messages.ChannelConversation(chat, chat == user ? Larkway.Channels.Messages.ConversationKind.Direct : Larkway.Channels.Messages.ConversationKind.Group), taskId)
+        // What the clicked card becomes for the clicker: a bot's new card with buttons, else a card reading the outcome.
+        // The AI bot's update takes a whole button card and there is no toast, so the outcome is its title and its one
+        // button, which does nothing (DoneKey): as an app's card reads its answer on a disabled button.
+        var conversation = new Larkway.Channels.Messages.ChannelConversation(chat, chat == user ? Larkway.Channels.Messages.ConversationKind.Direct : Larkway.Channels.Messages.ConversationKind.Group);
+        var shown = answerCard
+            ? answer.Toast?.Text is { Length: > 0 } outcome ? Assistant.WeComAnswerCard.ForAiBot(outcome) : null
+            : answer.Card is { Buttons.Count: > 0 } next ? next
+            : (answer.Toast?.Text ?? answer.Card?.Title)?.Trim() is { Length: > 0 } said
+                ? Larkway.Channels.Messages.ChannelReply.ForCard(said, answer.Card?.Markdown is { Length: > 0 } text ? text : said, new Larkway.Channels.Messages.ReplyButton(said, DoneKey))
+                : null;
+        if (shown is null)
+        {
+            return;
+        }
+
+        var card = Larkway.Channels.Adapters.WeComChannelAdapter.RenderAiBot(shown, conversation, taskId)
             .Messages.Select(m => m.TemplateCardJson).OfType<System.Text.Json.Nodes.JsonObject>().Last();
         try
         {

@@ -87,8 +87,9 @@ internal sealed partial class WeComAiBotMessenger(WeComAiBotConnections connecti
         _ => null,
     };
 
+    // A card's task_id marks it the bot's (WeComBotCardClicks.TaskIdPrefix), so its clicks reach the bot's card actions.
     private static IReadOnlyList<WeComAiBotReply> Render(ChannelReply reply, string chatId, ConversationKind kind) =>
-        WeComChannelAdapter.RenderAiBot(WeComBotReplies.Shown(reply), new ChannelConversation(chatId, kind)).Messages;
+        WeComChannelAdapter.RenderAiBot(reply, new ChannelConversation(chatId, kind), WeComBotCardClicks.NewTaskId()).Messages;
 
     /// <summary>A stream id stable across retries of one reply (WeCom: at most 64 characters).</summary>
     internal static string StreamIdOf(string idempotencyKey) =>
