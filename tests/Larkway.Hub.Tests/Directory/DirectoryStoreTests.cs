@@ -196,6 +196,24 @@ public abstract class DirectoryStoreTests
     }
 
     [Fact]
+    public async Task While_no_tenant_is_known_the_people_are_looked_through_for_one_at_most_once_a_minute()
+    {
+        await using var database = await CreateDatabaseAsync();
+        var time = new ManualTimeProvider(T0);
+        await using var hub = Services(database, time);
+        var store = hub.Provider.GetRequiredService<DirectoryStore>();
+        var tenant = hub.Provider.GetRequiredService<DirectoryTenant>();
+        (await tenant.CurrentAsync(CancellationToken.None)).ShouldBe("app:default");
+
+        // A person of the app already under a real tenant (a directory kept before the tenant was a setting).
+        await store.ApplyUsersAsync(new DirectoryWrite("tenant_old", "", DirectorySource.FullSync, "dsr_1", T0, "dsr_1"), [Alice()], CancellationToken.None);
+        (await tenant.CurrentAsync(CancellationToken.None)).ShouldBe("app:default", "the people were looked through a moment ago: not again within the minute (every event would pay for it)");
+
+        time.Advance(TimeSpan.FromMinutes(1));
+        (await tenant.CurrentAsync(CancellationToken.None)).ShouldBe("tenant_old");
+    }
+
+    [Fact]
     public async Task Only_one_run_at_a_time_and_its_counters_add_up()
     {
         await using var database = await CreateDatabaseAsync();
@@ -299,8 +317,8 @@ public abstract class DirectoryStoreTests
     private static async Task<HubDbContext> Db(HubServices hub) =>
         await hub.Provider.GetRequiredService<IDbContextFactory<HubDbContext>>().CreateDbContextAsync();
 
-    internal static HubServices Services(IHubTestDatabase database) =>
-        new(database, TimeProvider.System,
+    internal static HubServices Services(IHubTestDatabase database, TimeProvider? time = null) =>
+        new(database, time ?? TimeProvider.System,
             settings: new Dictionary<string, string?> { ["Larkway:Webhooks:SenderEnabled"] = "false", ["Larkway:Directory:WorkerEnabled"] = "false" },
             services: s =>
             {

@@ -27,7 +27,7 @@ internal sealed partial class BrokerSignIn(
     TimeProvider time,
     ILogger<BrokerSignIn> logger,
     Directory.Links.PersonLinkStore links,
-    DirectoryService directory,
+    DirectoryService? directory = null,
     IConsoleSignIn? console = null)
 {
     /// <summary>
@@ -90,7 +90,7 @@ internal sealed partial class BrokerSignIn(
         // An account of the directory app the sync has not reached yet (someone who just joined): read from its contacts now.
         try
         {
-            return await directory.ReadAccountAsync(seen.App, seen.UserId, cancellationToken).ConfigureAwait(false)
+            return directory is not null && await directory.ReadAccountAsync(seen.App, seen.UserId, cancellationToken).ConfigureAwait(false)
                 ? await people.FindByOpenIdAsync(seen.App, seen.UserId, cancellationToken).ConfigureAwait(false)
                 : null;
         }
