@@ -7,6 +7,8 @@
 # Feishu's push to /feishu/events, DingTalk's over the Hub's Stream connection, WeCom's encrypted change_contact callback)
 # and times each until the directory API shows it. Prints the sync table and the events' p50/p95/p99/max, with ratios
 # to Feishu's (see "Contact event → directory change on each platform").
+# --tenant-key <key> sets Larkway:Directory:TenantKey on the Hub (e.g. --platforms dingtalk --tenant-key <corp id>: a
+# DingTalk directory fed by Stream does not learn its tenant from the events).
 # Arguments go to the driver, e.g.:  bench/directory-platforms.sh --users 10000 --departments 300 --events 200
 set -euo pipefail
 cd "$(dirname "$0")/.."
