@@ -2,8 +2,14 @@
 # The directory sync on Feishu, DingTalk and WeCom side by side, in one command (see docs/benchmarks.md,
 # "Directory sync on each platform"): builds the Hub and the driver (Release); for each platform the driver starts an
 # Emulator (rate limits on) holding a generated directory of the same size, and the Hub (webhook mode, SQLite in a temp
-# dir) whose directory app is that platform's, runs one full sync, and prints the table with ratios to Feishu's.
-# Arguments go to the driver, e.g.:  bench/directory-platforms.sh --users 10000 --departments 300
+# dir) whose directory app is that platform's, runs one full sync, then sends contact events one at a time (--events,
+# default 200: a random synced person renamed through the Emulator's control API, which sends the platform's own event —
+# Feishu's push to /feishu/events, DingTalk's over the Hub's Stream connection, WeCom's encrypted change_contact callback)
+# and times each until the directory API shows it. Prints the sync table and the events' p50/p95/p99/max, with ratios
+# to Feishu's (see "Contact event → directory change on each platform").
+# --tenant-key <key> sets Larkway:Directory:TenantKey on the Hub (e.g. --platforms dingtalk --tenant-key <corp id>: a
+# DingTalk directory fed by Stream does not learn its tenant from the events).
+# Arguments go to the driver, e.g.:  bench/directory-platforms.sh --users 10000 --departments 300 --events 200
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
