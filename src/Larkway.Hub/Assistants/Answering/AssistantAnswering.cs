@@ -457,7 +457,7 @@ internal sealed partial class AssistantAnswering(
         ? kind switch
         {
             AssistantFailureKind.Timeout => $"The answer was cut off: {assistant}'s AI service took too long to finish it. {TryAgain(regenerate)}",
-            AssistantFailureKind.RateLimited => $"The answer was cut off: {assistant}'s AI service is answering many questions right now. Wait a minute, then {(regenerate ? "press Regenerate" : "ask again")}.",
+            AssistantFailureKind.RateLimited => $"The answer was cut off: {assistant}'s AI service is answering many questions right now. Wait a minute, then {AskAgain(regenerate)}.",
             AssistantFailureKind.Refused => $"The answer was cut off: {assistant}'s AI service refused to go on; an administrator should check its settings. {TryAgain(regenerate)}",
             AssistantFailureKind.ContentFiltered => $"The answer was cut off: {assistant}'s AI service declined to go on with it.",
             AssistantFailureKind.ConversationNotFound => "The answer was cut off: this conversation could not be continued. Send /new, then ask again.",
@@ -467,7 +467,7 @@ internal sealed partial class AssistantAnswering(
         : kind switch
         {
             AssistantFailureKind.Timeout => $"{assistant}'s AI service took too long to answer. {TryAgain(regenerate)}",
-            AssistantFailureKind.RateLimited => $"{assistant} is answering many questions right now. Wait a minute, then {(regenerate ? "press Regenerate" : "ask again")}.",
+            AssistantFailureKind.RateLimited => $"{assistant} is answering many questions right now. Wait a minute, then {AskAgain(regenerate)}.",
             AssistantFailureKind.Refused => $"{assistant}'s AI service refused the request; an administrator should check its settings. {TryAgain(regenerate)}",
             AssistantFailureKind.ContentFiltered => $"{assistant}'s AI service declined to answer this question.",
             AssistantFailureKind.ConversationNotFound => "This conversation could not be continued. Send /new, then ask again.",
@@ -478,6 +478,8 @@ internal sealed partial class AssistantAnswering(
 
     /// <summary>How a failure notice ends: press the reply's Regenerate button, or — where the platform shows none — ask again.</summary>
     internal static string TryAgain(bool regenerate) => regenerate ? "Press Regenerate to try again." : "Send your question again to try again.";
+
+    private static string AskAgain(bool regenerate) => regenerate ? "press Regenerate" : "ask again";
 
     [LoggerMessage(EventId = LogEvents.AssistantReplyOpenFailed, Level = LogLevel.Warning, Message = "Assistant {Assistant}: the {Platform} reply of turn {TurnId} could not be opened; retried")]
     private static partial void LogOpenFailed(ILogger logger, Exception exception, string assistant, long turnId, string platform);

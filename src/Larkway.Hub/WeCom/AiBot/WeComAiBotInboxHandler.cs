@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Larkway.Channels.Adapters;
+using Larkway.Channels.Messages;
 using Larkway.Hub.Apps;
 using Larkway.Hub.Bots;
 using Larkway.Hub.Inbox;
@@ -242,22 +244,13 @@ internal sealed partial class WeComAiBotInboxHandler(
             return;
         }
 
-        // What the clicked card becomes for the clicker: a bot's new card with buttons, else a card reading the outcome.
-        // The AI bot's update takes a whole button card and there is no toast, so the outcome is its title and its one
-        // button, which does nothing (DoneKey): as an app's card reads its answer on a disabled button.
-        var conversation = new Larkway.Channels.Messages.ChannelConversation(chat, chat == user ? Larkway.Channels.Messages.ConversationKind.Direct : Larkway.Channels.Messages.ConversationKind.Group);
-        var shown = answerCard
-            ? answer.Toast?.Text is { Length: > 0 } outcome ? Assistant.WeComAnswerCard.ForAiBot(outcome) : null
-            : answer.Card is { Buttons.Count: > 0 } next ? next
-            : (answer.Toast?.Text ?? answer.Card?.Title)?.Trim() is { Length: > 0 } said
-                ? Larkway.Channels.Messages.ChannelReply.ForCard(said, answer.Card?.Markdown is { Length: > 0 } text ? text : said, new Larkway.Channels.Messages.ReplyButton(said, DoneKey))
-                : null;
-        if (shown is null)
+        if ((answerCard ? AnswerCardAfter(answer) : BotCardAfter(answer)) is not { } shown)
         {
             return;
         }
 
-        var card = Larkway.Channels.Adapters.WeComChannelAdapter.RenderAiBot(shown, conversation, taskId)
+        var conversation = new ChannelConversation(chat, chat == user ? ConversationKind.Direct : ConversationKind.Group);
+        var card = WeComChannelAdapter.RenderAiBot(shown, conversation, taskId)
             .Messages.Select(m => m.TemplateCardJson).OfType<System.Text.Json.Nodes.JsonObject>().Last();
         try
         {
@@ -268,6 +261,27 @@ internal sealed partial class WeComAiBotInboxHandler(
         {
             LogCardUpdateFailed(_logger, item.AppName, item.Id, ex.Code);
         }
+    }
+
+    /// <summary>What an answer card reads after a click: the outcome above its Regenerate; nothing to change without one.</summary>
+    private static CardReply? AnswerCardAfter(CardClickAnswer answer) =>
+        answer.Toast?.Text is { Length: > 0 } outcome ? Assistant.WeComAnswerCard.ForAiBot(outcome) : null;
+
+    /// <summary>
+    /// What a bot's card becomes for the clicker: the answer's new card with buttons, else one reading the outcome. The AI
+    /// bot's update takes a whole button card and shows no toast, so the outcome is its title and its one button, which
+    /// does nothing (<see cref="DoneKey"/>) — as an app's card reads its answer on a disabled button.
+    /// </summary>
+    private static CardReply? BotCardAfter(CardClickAnswer answer)
+    {
+        if (answer.Card is { Buttons.Count: > 0 } next)
+        {
+            return next;
+        }
+
+        return (answer.Toast?.Text ?? answer.Card?.Title)?.Trim() is { Length: > 0 } said
+            ? ChannelReply.ForCard(said, answer.Card?.Markdown is { Length: > 0 } text ? text : said, new ReplyButton(said, DoneKey))
+            : null;
     }
 
     [LoggerMessage(EventId = LogEvents.WeComAiBotCardUpdateFailed, Level = LogLevel.Information, Message = "WeCom AI bot {App}: the answer card clicked (inbox {EventId}) could not be updated ({Code}); the click was handled")]
