@@ -10,7 +10,8 @@ namespace Larkway.Hub.Directory;
 /// Contact events from the inbox, applied to the directory: each platform's reading of its events
 /// (<see cref="IDirectoryEvents"/>, a piece of its unit) turns one into a neutral
 /// <see cref="DirectoryChange"/> — a user shown or deleted, a department shown, the contact scope changed or users and
-/// departments named to read again (a partial resync) — which this applies. Idempotent and order-proof: each field keeps the time it was set
+/// departments named to read again (a partial resync) — which this applies, for each app the directory reads
+/// (<see cref="DirectorySourceOrder"/>). Idempotent and order-proof: each field keeps the time it was set
 /// (<see cref="DirectoryRules"/>), so a duplicate changes nothing and an older event does not undo a newer one. Only the
 /// directory app's events write the directory; another app's user events, on the directory app's platform, link that
 /// app's open_id to the person (by union_id, else user_id). Every event of the directory app tells the tenant key (<see cref="DirectoryTenant"/>).
@@ -41,8 +42,10 @@ internal sealed partial class DirectoryEventObserver(
             return false;
         }
 
-        var isDirectoryApp = context.AppName == options.Value.AppName;
-        if (isDirectoryApp && head.TenantKey is { Length: > 0 } learned)
+        // The first app's events tell the tenant; another app the directory reads writes to it under its own platform's ids.
+        var isDirectoryApp = sources.Order.Reads(context.AppName);
+        var isFirstApp = context.AppName == options.Value.AppName;
+        if (isFirstApp && head.TenantKey is { Length: > 0 } learned)
         {
             await tenant.LearnAsync(learned, cancellationToken).ConfigureAwait(false);
         }
@@ -52,9 +55,9 @@ internal sealed partial class DirectoryEventObserver(
             return false;
         }
 
-        var change = reader.Change(context);
+        var change = DirectoryIds.Qualify(sources.Order.PrefixOf(context.AppName), reader.Change(context));
         var at = head.At ?? context.ReceivedAt;
-        var tenantKey = head.TenantKey is { Length: > 0 } key ? key : await tenant.CurrentAsync(cancellationToken).ConfigureAwait(false);
+        var tenantKey = isFirstApp && head.TenantKey is { Length: > 0 } key ? key : await tenant.CurrentAsync(cancellationToken).ConfigureAwait(false);
         if (!isDirectoryApp)
         {
             // Only an account on the directory app's own platform can be one of its people by union_id or user_id: another
@@ -66,7 +69,8 @@ internal sealed partial class DirectoryEventObserver(
             return true;
         }
 
-        var write = new DirectoryWrite(tenantKey, context.AppName, DirectorySource.Event, head.DedupKey ?? $"inbox_{context.InboxEventId}", at);
+        var write = await sources.WriteAsync(new DirectoryWrite(tenantKey, context.AppName, DirectorySource.Event, head.DedupKey ?? $"inbox_{context.InboxEventId}", at), cancellationToken)
+            .ConfigureAwait(false);
         var applied = await ApplyAsync(write, change, cancellationToken).ConfigureAwait(false);
         if (applied is null)
         {
@@ -84,8 +88,8 @@ internal sealed partial class DirectoryEventObserver(
         DirectoryUserShown c => await store.ApplyUsersAsync(write, [c.User], cancellationToken).ConfigureAwait(false),
         DirectoryUserDeleted c => await store.ApplyDeletedUserAsync(write, c.Id, c.FormerDepartmentIds, cancellationToken).ConfigureAwait(false),
         DirectoryDepartmentShown c => await store.ApplyDepartmentsAsync(write, [c.Department], cancellationToken).ConfigureAwait(false),
-        DirectoryScopeChanged c => await ScopeAsync(c, cancellationToken).ConfigureAwait(false),
-        DirectoryToRead c => await ReadAgainAsync(c, cancellationToken).ConfigureAwait(false),
+        DirectoryScopeChanged c => await ScopeAsync(write.App, c, cancellationToken).ConfigureAwait(false),
+        DirectoryToRead c => await ReadAgainAsync(write.App, c, cancellationToken).ConfigureAwait(false),
         DirectoryChanges c => await ApplyAllAsync(write, c, cancellationToken).ConfigureAwait(false),
         _ => null,
     };
@@ -107,17 +111,17 @@ internal sealed partial class DirectoryEventObserver(
     }
 
     // The event named them without showing them: a partial resync reads them as a scope change's additions are read.
-    private async Task<DirectoryApplied> ReadAgainAsync(DirectoryToRead change, CancellationToken cancellationToken)
+    private async Task<DirectoryApplied> ReadAgainAsync(string app, DirectoryToRead change, CancellationToken cancellationToken)
     {
-        await service.StartScopeSyncAsync(change.Departments, change.Users, [], [], "contact_event", cancellationToken).ConfigureAwait(false);
+        await service.StartScopeSyncAsync(change.Departments, change.Users, [], [], "contact_event", cancellationToken, app).ConfigureAwait(false);
         return DirectoryApplied.None;
     }
 
     private DirectoryEventHead? HeadOf(InboxEventContext context) => readers.Find(context.Platform.Name)?.Head(context);
 
-    private async Task<DirectoryApplied> ScopeAsync(DirectoryScopeChanged change, CancellationToken cancellationToken)
+    private async Task<DirectoryApplied> ScopeAsync(string app, DirectoryScopeChanged change, CancellationToken cancellationToken)
     {
-        await service.StartScopeSyncAsync(change.AddedDepartments, change.AddedUsers, change.RemovedDepartments, change.RemovedUsers, "scope_event", cancellationToken).ConfigureAwait(false);
+        await service.StartScopeSyncAsync(change.AddedDepartments, change.AddedUsers, change.RemovedDepartments, change.RemovedUsers, "scope_event", cancellationToken, app).ConfigureAwait(false);
         return DirectoryApplied.None;
     }
 

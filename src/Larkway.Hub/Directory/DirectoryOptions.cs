@@ -18,6 +18,15 @@ public sealed class DirectoryOptions : IQueueOptions, IValidatableObject
     public string App { get; set; } = "";
 
     /// <summary>
+    /// Apps on other platforms whose contacts the directory also reads, after <see cref="App"/>'s and in this order (a
+    /// company on two or three platforms): a person found there by an email or mobile number the directory already has is
+    /// that person (two candidates are held for an administrator), anyone else is added. Each person's fields come from
+    /// the first of these apps they are on; a department of one of them is kept as <c>{app}:{id}</c>. Empty (the
+    /// default): the directory reads <see cref="App"/> alone.
+    /// </summary>
+    public IList<string> AlsoFrom { get; set; } = [];
+
+    /// <summary>
     /// The tenant the directory belongs to. Empty (the default): learned from the app's events and sign-ins; until then the
     /// directory is kept under <c>app:{app}</c> and moved to the tenant's key when it is learned.
     /// </summary>
@@ -74,6 +83,9 @@ public sealed class DirectoryOptions : IQueueOptions, IValidatableObject
     /// <summary>The directory app's name as the database knows it (<c>""</c> for the default app).</summary>
     internal string AppName => Apps.HubAppRegistry.IsDefault(App) ? "" : App.Trim();
 
+    /// <summary>The apps the directory reads, in order: <see cref="App"/> first, then <see cref="AlsoFrom"/>.</summary>
+    internal DirectorySourceOrder Sources => new([AppName, .. AlsoFrom.Select(a => Apps.HubAppRegistry.IsDefault(a) ? "" : a.Trim()).Where(a => a != AppName).Distinct(StringComparer.Ordinal)]);
+
     /// <summary>Each setting's accepted range.</summary>
     IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
     {
@@ -115,6 +127,16 @@ public sealed class DirectoryOptions : IQueueOptions, IValidatableObject
         if (App.Length > 40)
         {
             yield return new($"{SectionName}:App must name an app (at most 40 characters), or be empty for the default app.", [nameof(App)]);
+        }
+
+        var also = AlsoFrom.Select(a => a.Trim()).ToList();
+        if (also.Count > 4 || also.Any(a => a.Length is 0 or > 40 || a.Contains(':', StringComparison.Ordinal)))
+        {
+            yield return new($"{SectionName}:AlsoFrom must name at most 4 apps (each a stored app's name, at most 40 characters), or be empty to read {SectionName}:App alone.", [nameof(AlsoFrom)]);
+        }
+        else if (also.Any(a => string.Equals(Apps.HubAppRegistry.IsDefault(a) ? "" : a, AppName, StringComparison.Ordinal)) || also.Distinct(StringComparer.Ordinal).Count() != also.Count)
+        {
+            yield return new($"{SectionName}:AlsoFrom must name each app once, and not {SectionName}:App itself (it is read first anyway).", [nameof(AlsoFrom)]);
         }
 
         if (TenantKey.Length > 64)

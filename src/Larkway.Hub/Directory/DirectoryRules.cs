@@ -90,6 +90,9 @@ internal static class DirectoryRules
     public const string Mobile = "mobile";
     public const string Email = "email";
 
+    /// <summary>The apps a person is on, among those the directory reads (a change when one of them loses the person).</summary>
+    public const string Apps = "apps";
+
     /// <summary>The status a contact status object means: resigned or exited → resigned, frozen → frozen, else active.</summary>
     public static PersonStatus StatusOf(bool frozen, bool resigned) =>
         resigned ? PersonStatus.Resigned : frozen ? PersonStatus.Frozen : PersonStatus.Active;
@@ -129,9 +132,10 @@ internal static class DirectoryRules
 
     /// <summary>
     /// The departments to keep as the person's, when <paramref name="departmentIds"/> (as of <paramref name="at"/>) is not
-    /// stale; null when it is, or was not shown. Records the field's time on <paramref name="person"/>.
+    /// stale; null when it is, or was not shown. Records the field's time on <paramref name="person"/>, under
+    /// <paramref name="field"/> (each app a directory reads keeps its own: <see cref="DirectorySourceOrder.DepartmentsField"/>).
     /// </summary>
-    public static IReadOnlySet<string>? DepartmentsToApply(PersonRow person, IReadOnlyList<string>? departmentIds, DateTimeOffset at, IReadOnlySet<string>? changed)
+    public static IReadOnlySet<string>? DepartmentsToApply(PersonRow person, IReadOnlyList<string>? departmentIds, DateTimeOffset at, IReadOnlySet<string>? changed, string field = Departments)
     {
         if (departmentIds is null)
         {
@@ -140,12 +144,12 @@ internal static class DirectoryRules
 
         var times = ReadTimes(person.FieldTimes);
         var when = at.ToUnixTimeMilliseconds();
-        if (IsStale(times, changed, Departments, when))
+        if (times.TryGetValue(field, out var last) && (last > when || (last == when && changed?.Contains(Departments) != true)))
         {
             return null;
         }
 
-        times[Departments] = when;
+        times[field] = when;
         person.FieldTimes = WriteTimes(times);
         return departmentIds.Where(d => d.Length > 0).ToHashSet(StringComparer.Ordinal);
     }

@@ -21,22 +21,25 @@ internal sealed class DirectoryService(DirectoryStore store, DirectoryTenant ten
     /// <summary>
     /// A partial resync of what a contact scope change added (departments with everything below them, and users), and a
     /// problem recorded for what it removed. Added to the run going on, if any: its pages then cover them too.
-    /// <paramref name="trigger"/> names what started it (<c>scope_event</c>, or <c>contact_event</c> for an event naming whom to read again).
+    /// <paramref name="trigger"/> names what started it (<c>scope_event</c>, or <c>contact_event</c> for an event naming whom to read again);
+    /// <paramref name="app"/> is the app the directory reads whose event it was (null: the directory app).
     /// </summary>
     public async Task<DirectorySyncRunRow> StartScopeSyncAsync(
         IReadOnlyList<string> addedDepartments, IReadOnlyList<string> addedUsers, IReadOnlyList<string> removedDepartments, IReadOnlyList<string> removedUsers,
-        string trigger, CancellationToken cancellationToken)
+        string trigger, CancellationToken cancellationToken, string? app = null)
     {
+        app ??= App;
         var tenantKey = await tenant.CurrentAsync(cancellationToken).ConfigureAwait(false);
-        var batch = (await sources.ForAsync(App, cancellationToken).ConfigureAwait(false)).PeoplePerBatch;
-        var (run, started) = await store.StartRunAsync(App, tenantKey, DirectorySyncKind.Scope, trigger,
+        var batch = (await sources.ForAsync(app, cancellationToken).ConfigureAwait(false)).PeoplePerBatch;
+        var (run, started) = await store.StartRunAsync(app, tenantKey, DirectorySyncKind.Scope, trigger,
             id => DirectorySync.ScopeItems(id, addedDepartments, addedUsers, batch), cancellationToken).ConfigureAwait(false);
         if (!started)
         {
-            // A round of their own: what an earlier event of this run read is read again (it may have changed since).
+            // A round of their own: what an earlier event of this run read is read again (it may have changed since). A run
+            // of another app the directory reads takes them too, its pages naming the app to read.
             var round = Guid.NewGuid().ToString("N")[..12];
-            await store.EnqueueAsync([.. DirectorySync.ScopeItems(run.Id, addedDepartments, addedUsers, batch, round).Where(i => !i.Key.EndsWith("/finish", StringComparison.Ordinal))], cancellationToken)
-                .ConfigureAwait(false);
+            var items = DirectorySync.ScopeItems(run.Id, addedDepartments, addedUsers, batch, round, run.App == app ? null : app);
+            await store.EnqueueAsync([.. items.Where(i => !i.Key.EndsWith("/finish", StringComparison.Ordinal))], cancellationToken).ConfigureAwait(false);
         }
 
         if (removedDepartments.Count + removedUsers.Count > 0)
@@ -51,19 +54,19 @@ internal sealed class DirectoryService(DirectoryStore store, DirectoryTenant ten
     }
 
     /// <summary>
-    /// Reads one account of the directory app from its contacts now and applies it, as a sync would: a person who signs in
-    /// before the sync reached them is added then (as Feishu's sign-in adds its person). False when <paramref name="app"/> is
-    /// not the directory app or its contacts have no such account.
+    /// Reads one account of an app the directory reads from its contacts now and applies it, as a sync would: a person who
+    /// signs in before the sync reached them is added then (as Feishu's sign-in adds its person). False when
+    /// <paramref name="app"/> is not one of those apps or its contacts have no such account.
     /// </summary>
     /// <exception cref="DirectoryReadRefusedException">The platform refused the read.</exception>
     public async Task<bool> ReadAccountAsync(string app, string userId, CancellationToken cancellationToken)
     {
-        if (app != App)
+        if (!sources.Order.Reads(app))
         {
             return false;
         }
 
-        var reader = await (await sources.ForAsync(App, cancellationToken).ConfigureAwait(false)).OpenAsync(App, cancellationToken).ConfigureAwait(false);
+        var (_, reader) = await sources.OpenAsync(app, cancellationToken).ConfigureAwait(false);
         var users = await reader.GetPeopleAsync([userId], cancellationToken).ConfigureAwait(false);
         if (users.Count == 0)
         {
@@ -71,7 +74,8 @@ internal sealed class DirectoryService(DirectoryStore store, DirectoryTenant ten
         }
 
         var tenantKey = await tenant.CurrentAsync(cancellationToken).ConfigureAwait(false);
-        await store.ApplyUsersAsync(new DirectoryWrite(tenantKey, App, DirectorySource.SignIn, "sign_in", time.GetUtcNow()), users, cancellationToken).ConfigureAwait(false);
+        var write = await sources.WriteAsync(new DirectoryWrite(tenantKey, app, DirectorySource.SignIn, "sign_in", time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+        await store.ApplyUsersAsync(write, users, cancellationToken).ConfigureAwait(false);
         return true;
     }
 

@@ -25,7 +25,8 @@ internal sealed partial class DirectoryStore
     /// the guard setting are written in one transaction.
     /// </summary>
     public async Task<(DirectorySyncRunRow Run, bool Started)> StartRunAsync(
-        string app, string tenantKey, DirectorySyncKind kind, string trigger, Func<string, IReadOnlyList<WorkItemRow>> firstItems, CancellationToken cancellationToken)
+        string app, string tenantKey, DirectorySyncKind kind, string trigger, Func<string, IReadOnlyList<WorkItemRow>> firstItems, CancellationToken cancellationToken,
+        string? replacing = null)
     {
         for (var round = 1; ; round++)
         {
@@ -33,7 +34,7 @@ internal sealed partial class DirectoryStore
             await using (db.ConfigureAwait(false))
             {
                 var guard = await db.Settings.FirstOrDefaultAsync(s => s.Name == ActiveRunSetting, cancellationToken).ConfigureAwait(false);
-                if (guard is not null
+                if (guard is not null && guard.Value != replacing
                     && await db.DirectorySyncRuns.AsNoTracking().FirstOrDefaultAsync(r => r.Id == guard.Value && r.Status == DirectorySyncStatus.Running, cancellationToken).ConfigureAwait(false) is { } running)
                 {
                     return (running, false);
@@ -201,16 +202,25 @@ internal sealed partial class DirectoryStore
 
     /// <summary>
     /// Removes memberships a run did not confirm, for the people it saw (only used when the app cannot read people's
-    /// departments, so memberships come from the department listings).
+    /// departments, so memberships come from the department listings) — of <paramref name="app"/>'s departments only, when
+    /// the directory reads several apps.
     /// </summary>
-    public async Task<int> DropUnconfirmedMembershipsAsync(string runId, CancellationToken cancellationToken)
+    public async Task<int> DropUnconfirmedMembershipsAsync(string runId, DirectorySourceOrder order, string app, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(order);
         var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
         await using (db.ConfigureAwait(false))
         {
-            return await db.Memberships
-                .Where(m => (m.LastSyncRunId == null || m.LastSyncRunId != runId) && db.Set<PersonRow>().Any(p => p.Id == m.PersonId && p.LastSyncRunId == runId))
-                .ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+            var memberships = db.Memberships
+                .Where(m => (m.LastSyncRunId == null || m.LastSyncRunId != runId) && db.Set<PersonRow>().Any(p => p.Id == m.PersonId && p.LastSyncRunId == runId));
+            if (order.IsMany)
+            {
+                // App names hold no colon, and the first app's department ids none either (Feishu's od-…, the others' numbers).
+                var prefix = order.PrefixOf(app);
+                memberships = prefix.Length > 0 ? memberships.Where(m => m.DepartmentId.StartsWith(prefix)) : memberships.Where(m => !m.DepartmentId.Contains(':'));
+            }
+
+            return await memberships.ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -19,6 +19,15 @@ internal sealed record DirectoryWrite(string TenantKey, string App, DirectorySou
 
     /// <summary>Work items (the run's next pages) added in the same transaction as the page's writes.</summary>
     public IReadOnlyList<WorkItemRow> Enqueue { get; init; } = [];
+
+    /// <summary>
+    /// The apps the directory reads when it reads more than one (<see cref="DirectorySources.WriteAsync"/>); null when it
+    /// reads <see cref="App"/> alone.
+    /// </summary>
+    public DirectorySourceOrder? Order { get; init; }
+
+    /// <summary>The platform of <see cref="App"/> (as its unit is named), set with <see cref="Order"/>: its accounts' links and held matches.</summary>
+    public string? Platform { get; init; }
 }
 
 /// <summary>What a write did.</summary>
@@ -45,7 +54,8 @@ internal sealed partial class DirectoryStore(
     WebhookStore webhooks,
     WorkSignals signals,
     TimeProvider time,
-    IEnumerable<IDirectoryDeactivationObserver> deactivationObservers) : IDirectoryLookup
+    IEnumerable<IDirectoryDeactivationObserver> deactivationObservers,
+    Links.PersonLinkConflicts? conflicts = null) : IDirectoryLookup
 {
     private const int MaxRounds = 4;
 
@@ -98,9 +108,16 @@ internal sealed partial class DirectoryStore(
             var unionIds = users.Where(u => u.UnionId is not null && !links.Any(l => l.OpenId == u.Id)).Select(u => u.UnionId!).ToList();
             var people = await db.People.Where(p => linkedIds.Contains(p.Id) || (p.TenantKey == write.TenantKey && unionIds.Contains(p.UnionId!)))
                 .ToListAsync(cancellationToken).ConfigureAwait(false);
+            var matches = write.Order is { IsMany: true }
+                ? await DirectoryAccountMatching.MatchAsync(db, write, [.. users.Where(u => !links.Any(l => l.OpenId == u.Id) && !people.Any(p => u.UnionId is not null && p.UnionId == u.UnionId))], people, cancellationToken)
+                    .ConfigureAwait(false)
+                : DirectoryAccountMatches.None;
             var personIds = people.Select(p => p.Id).ToList();
             var memberships = await db.Memberships.Where(m => personIds.Contains(m.PersonId)).ToListAsync(cancellationToken).ConfigureAwait(false);
             var appLinks = await db.PersonAppIds.Where(a => a.App == write.App && personIds.Contains(a.PersonId)).ToListAsync(cancellationToken).ConfigureAwait(false);
+            var otherApps = write.Order is { IsMany: true } order
+                ? await db.PersonAppIds.AsNoTracking().Where(a => order.Apps.Contains(a.App) && a.App != write.App && personIds.Contains(a.PersonId)).ToListAsync(cancellationToken).ConfigureAwait(false)
+                : [];
 
             var now = time.GetUtcNow();
             var changed = new List<(PersonRow Person, DirectoryChangeRow Change)>();
@@ -110,7 +127,14 @@ internal sealed partial class DirectoryStore(
                 var link = links.FirstOrDefault(l => l.OpenId == user.Id);
                 var person = link is not null
                     ? people.First(p => p.Id == link.PersonId)
-                    : user.UnionId is null ? null : people.FirstOrDefault(p => p.TenantKey == write.TenantKey && p.UnionId == user.UnionId);
+                    : (user.UnionId is null ? null : people.FirstOrDefault(p => p.TenantKey == write.TenantKey && p.UnionId == user.UnionId))
+                        ?? (matches.Found.TryGetValue(user.Id, out var matched) ? people.FirstOrDefault(p => p.Id == matched) : null);
+                if (person is null && matches.Held.ContainsKey(user.Id))
+                {
+                    // Two people have this account's email or mobile number: an administrator says whose it is.
+                    continue;
+                }
+
                 var isNew = person is null;
                 if (person is null)
                 {
@@ -119,16 +143,30 @@ internal sealed partial class DirectoryStore(
                     people.Add(person);
                 }
 
-                var changes = DirectoryRules.Apply(person, user, write.At);
-                var own = memberships.Where(m => m.PersonId == person.Id).ToList();
-                var target = DirectoryRules.DepartmentsToApply(person, user.DepartmentIds, write.At, user.Changed)
-                    ?? (write.ListedDepartment is { } listed ? own.Select(m => m.DepartmentId).Append(listed).ToHashSet(StringComparer.Ordinal) : null);
-                if (target is not null)
+                var elsewhere = otherApps.Where(a => a.PersonId == person.Id).Select(a => a.App).ToList();
+                Dictionary<string, FieldChange> changes;
+                if (elsewhere.Count > 0 && user.Status == PersonStatus.Resigned)
                 {
-                    SetDepartments(db, write, person, own, target, memberships, changes);
+                    // Gone from this app but still on another the directory reads: the account leaves, the person stays.
+                    changes = LeaveApp(db, write, person, memberships, appLinks, elsewhere);
+                }
+                else
+                {
+                    // A person's fields are the first app's they are on; a later app only adds its account and departments.
+                    var outranked = write.Order is { } o && elsewhere.Any(a => o.Precedes(a, write.App));
+                    changes = outranked ? new Dictionary<string, FieldChange>(StringComparer.Ordinal) : DirectoryRules.Apply(person, user, write.At);
+                    var own = memberships.Where(m => m.PersonId == person.Id && (write.Order?.Owns(write.App, m.DepartmentId) ?? true)).ToList();
+                    var field = write.Order?.DepartmentsField(write.App) ?? DirectoryRules.Departments;
+                    var target = DirectoryRules.DepartmentsToApply(person, user.DepartmentIds, write.At, user.Changed, field)
+                        ?? (write.ListedDepartment is { } listed ? own.Select(m => m.DepartmentId).Append(listed).ToHashSet(StringComparer.Ordinal) : null);
+                    if (target is not null)
+                    {
+                        SetDepartments(db, write, person, own, target, memberships, changes);
+                    }
+
+                    LinkOpenId(db, write.App, person.Id, user.Id, appLinks);
                 }
 
-                LinkOpenId(db, write.App, person.Id, user.Id, appLinks);
                 if (write.RunId is { } run && person.LastSyncRunId != run)
                 {
                     person.LastSyncRunId = run;
@@ -165,7 +203,49 @@ internal sealed partial class DirectoryStore(
                 webhooks.NotifySender();
             }
 
+            await HoldAsync(write, matches, cancellationToken).ConfigureAwait(false);
             return new DirectoryApplied(seen, created, updated, deactivated);
+        }
+    }
+
+    /// <summary>
+    /// Takes <paramref name="person"/>'s account under <paramref name="write"/>'s app away, with the departments it read,
+    /// when the person is still on <paramref name="elsewhere"/> (other apps the directory reads); the change it makes.
+    /// </summary>
+    private static Dictionary<string, FieldChange> LeaveApp(
+        HubDbContext db, DirectoryWrite write, PersonRow person, List<MembershipRow> memberships, List<PersonAppIdRow> appLinks, IReadOnlyList<string> elsewhere)
+    {
+        var changes = new Dictionary<string, FieldChange>(StringComparer.Ordinal);
+        foreach (var account in appLinks.Where(a => a.PersonId == person.Id).ToList())
+        {
+            db.PersonAppIds.Remove(account);
+            appLinks.Remove(account);
+        }
+
+        var own = memberships.Where(m => m.PersonId == person.Id && m.DepartmentId != "0" && (write.Order?.Owns(write.App, m.DepartmentId) ?? true)).ToList();
+        if (own.Count > 0)
+        {
+            var before = memberships.Where(m => m.PersonId == person.Id).Select(m => m.DepartmentId).ToList();
+            db.Memberships.RemoveRange(own);
+            memberships.RemoveAll(own.Contains);
+            changes[DirectoryRules.Departments] = new FieldChange(JoinIds(before), JoinIds(before.Except(own.Select(m => m.DepartmentId), StringComparer.Ordinal)) is { Length: > 0 } after ? after : null);
+        }
+
+        changes[DirectoryRules.Apps] = new FieldChange(JoinIds(elsewhere.Append(write.App).Select(Apps.HubAppService.NameOnWire)), JoinIds(elsewhere.Select(Apps.HubAppService.NameOnWire)));
+        return changes;
+    }
+
+    /// <summary>Holds the accounts two people matched for an administrator (after the write: a held match is idempotent).</summary>
+    private async Task HoldAsync(DirectoryWrite write, DirectoryAccountMatches matches, CancellationToken cancellationToken)
+    {
+        if (conflicts is null || write.Platform is not { } platform)
+        {
+            return;
+        }
+
+        foreach (var (userId, (reason, candidates)) in matches.Held)
+        {
+            await conflicts.HoldAsync(platform, write.App, userId, reason, candidates, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -190,6 +270,17 @@ internal sealed partial class DirectoryStore(
                 }
 
                 var memberships = await db.Memberships.Where(m => m.PersonId == person.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
+                var elsewhere = write.Order is { IsMany: true } order
+                    ? await db.PersonAppIds.AsNoTracking().Where(a => a.PersonId == person.Id && order.Apps.Contains(a.App) && a.App != write.App).Select(a => a.App).ToListAsync(cancellationToken).ConfigureAwait(false)
+                    : [];
+                if (elsewhere.Count > 0)
+                {
+                    // Still on another app the directory reads: only this app's account leaves.
+                    var appLinks = await db.PersonAppIds.Where(a => a.App == write.App && a.PersonId == person.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
+                    var left = LeaveApp(db, write, person, memberships, appLinks, elsewhere);
+                    return await RecordPersonChangeAsync(db, transaction, write, person, left, cancellationToken).ConfigureAwait(false);
+                }
+
                 var changes = DirectoryRules.Apply(person, new DirectoryUser(openId) { Status = PersonStatus.Resigned, Changed = Deletion }, write.At);
                 if (DirectoryRules.DepartmentsToApply(person, [], write.At, Deletion) is not null)
                 {
@@ -201,35 +292,42 @@ internal sealed partial class DirectoryStore(
                     }
                 }
 
-                if (changes.Count == 0)
-                {
-                    await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                    return DirectoryApplied.None with { Stale = 1 };
-                }
-
-                var now = time.GetUtcNow();
-                person.UpdatedAt = now;
-                var kind = DirectoryRules.KindOf(created: false, changes);
-                var change = NewChange(write, kind, changes, now);
-                change.PersonId = person.Id;
-                db.DirectoryChanges.Add(change);
-                await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-                if (kind == DirectoryChangeKind.Deactivated)
-                {
-                    await DeactivatedAsync(db, [person.Id], now, cancellationToken).ConfigureAwait(false);
-                }
-
-                var published = await PublishPeopleAsync(db, write, [(person, change)], [], cancellationToken).ConfigureAwait(false);
-                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                if (published > 0)
-                {
-                    webhooks.NotifySender();
-                }
-
-                return kind == DirectoryChangeKind.Deactivated ? new DirectoryApplied(0, 0, 0, 1) : new DirectoryApplied(0, 0, 1, 0);
+                return await RecordPersonChangeAsync(db, transaction, write, person, changes, cancellationToken).ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>Saves one person's <paramref name="changes"/> with their history entry and webhook, and commits.</summary>
+    private async Task<DirectoryApplied> RecordPersonChangeAsync(
+        HubDbContext db, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction transaction, DirectoryWrite write, PersonRow person, Dictionary<string, FieldChange> changes, CancellationToken cancellationToken)
+    {
+        if (changes.Count == 0)
+        {
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return DirectoryApplied.None with { Stale = 1 };
+        }
+
+        var now = time.GetUtcNow();
+        person.UpdatedAt = now;
+        var kind = DirectoryRules.KindOf(created: false, changes);
+        var change = NewChange(write, kind, changes, now);
+        change.PersonId = person.Id;
+        db.DirectoryChanges.Add(change);
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        if (kind == DirectoryChangeKind.Deactivated)
+        {
+            await DeactivatedAsync(db, [person.Id], now, cancellationToken).ConfigureAwait(false);
+        }
+
+        var published = await PublishPeopleAsync(db, write, [(person, change)], [], cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        if (published > 0)
+        {
+            webhooks.NotifySender();
+        }
+
+        return kind == DirectoryChangeKind.Deactivated ? new DirectoryApplied(0, 0, 0, 1) : new DirectoryApplied(0, 0, 1, 0);
     }
 
     /// <summary>Applies <paramref name="departments"/> (a page or an event's department), with the run's next pages enqueued in the same transaction.</summary>

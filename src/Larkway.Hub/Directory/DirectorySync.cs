@@ -13,7 +13,8 @@ namespace Larkway.Hub.Directory;
 /// <param name="Token">The page token to read from; null for the first page.</param>
 /// <param name="Page">The page's number (part of the item's key).</param>
 /// <param name="Users">The open_ids of a <c>batch</c>.</param>
-internal sealed record SyncPage(string Step, string? Department = null, string? Token = null, int Page = 0, IReadOnlyList<string>? Users = null);
+/// <param name="App">The app to read, when not the run's: a scope change of another app the directory reads, added to the run going on.</param>
+internal sealed record SyncPage(string Step, string? Department = null, string? Token = null, int Page = 0, IReadOnlyList<string>? Users = null, string? App = null);
 
 /// <summary>Source-generated JSON for the sync's item payloads.</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
@@ -57,8 +58,8 @@ internal sealed partial class DirectorySync(
     /// <paramref name="round"/> (for reads added to a run going on) makes their keys the run's new ones: the same department
     /// or user named again — a contact event after the one that started the run — is read again, not taken for the page done.
     /// </remarks>
-    public static IReadOnlyList<WorkItemRow> ScopeItems(string runId, IReadOnlyList<string> departments, IReadOnlyList<string> users, int batch, string? round = null) =>
-        [.. departments.Select(d => Item(runId, new SyncPage("tree", d), round)), .. Batches(runId, users, batch, round), Item(runId, new SyncPage("finish"))];
+    public static IReadOnlyList<WorkItemRow> ScopeItems(string runId, IReadOnlyList<string> departments, IReadOnlyList<string> users, int batch, string? round = null, string? app = null) =>
+        [.. departments.Select(d => Item(runId, new SyncPage("tree", d, App: app), round)), .. Batches(runId, users, batch, round, app), Item(runId, new SyncPage("finish"))];
 
     /// <inheritdoc />
     public async Task<WorkOutcome<WorkItemRow>> HandleAsync(WorkItemRow item, CancellationToken cancellationToken)
@@ -77,11 +78,11 @@ internal sealed partial class DirectorySync(
             return await FinishAsync(run, item, cancellationToken).ConfigureAwait(false);
         }
 
-        var write = new DirectoryWrite(run.TenantKey, run.App, SourceOf(run.Kind), run.Id, time.GetUtcNow(), run.Id);
+        var app = page.App ?? run.App;
+        var write = await sources.WriteAsync(new DirectoryWrite(run.TenantKey, app, SourceOf(run.Kind), run.Id, time.GetUtcNow(), run.Id), cancellationToken).ConfigureAwait(false);
         try
         {
-            var source = await sources.ForAsync(run.App, cancellationToken).ConfigureAwait(false);
-            var reader = await source.OpenAsync(run.App, cancellationToken).ConfigureAwait(false);
+            var (source, reader) = await sources.OpenAsync(app, cancellationToken).ConfigureAwait(false);
             await pacer.WaitAsync(source.Limits, cancellationToken).ConfigureAwait(false);
             telemetry.Called(page.Step);
 
@@ -91,7 +92,7 @@ internal sealed partial class DirectorySync(
             {
                 "children" => await ChildrenAsync(reader, PageSize(source), run, page, write, cancellationToken).ConfigureAwait(false),
                 "users" => await UsersAsync(reader, PageSize(source), run, page, write, cancellationToken).ConfigureAwait(false),
-                "scope" => await ScopeAsync(reader, source, run, cancellationToken).ConfigureAwait(false),
+                "scope" => await ScopeAsync(reader, source, run, page.App, cancellationToken).ConfigureAwait(false),
                 "tree" => await TreeAsync(reader, run, page, write, cancellationToken).ConfigureAwait(false),
                 "batch" => await BatchAsync(reader, page, write, cancellationToken).ConfigureAwait(false),
                 _ => throw new InvalidOperationException($"Unknown sync step '{page.Step}'."),
@@ -112,7 +113,7 @@ internal sealed partial class DirectorySync(
             await ProblemAsync(run.Id, DirectoryProblemKind.PartialScope, "0",
                 $"The app's contact scope is not every member ({ex.Platform} answered {ex.Code} for the root department): the sync reads the departments and users the scope grants, and people it does not see are never marked resigned. Widen the scope to all members in the developer console (a new app version) for a complete directory.",
                 cancellationToken).ConfigureAwait(false);
-            await store.EnqueueAsync([Item(run.Id, new SyncPage("scope"))], cancellationToken).ConfigureAwait(false);
+            await store.EnqueueAsync([Item(run.Id, new SyncPage("scope", App: page.App))], cancellationToken).ConfigureAwait(false);
             await store.AddCountsAsync(run.Id, new RunCounts(ApiCalls: 1), cancellationToken).ConfigureAwait(false);
             return WorkOutcome<WorkItemRow>.Done();
         }
@@ -154,10 +155,10 @@ internal sealed partial class DirectorySync(
         if (department == "0" && page.Token is null)
         {
             // People directly under the root are in no other department.
-            next.Add(Item(run.Id, new SyncPage("users", "0")));
+            next.Add(Item(run.Id, new SyncPage("users", "0", App: page.App)));
         }
 
-        next.AddRange(read.Items.Where(d => !d.Deleted).Select(d => Item(run.Id, new SyncPage("users", d.Id))));
+        next.AddRange(read.Items.Where(d => !d.Deleted).Select(d => Item(run.Id, new SyncPage("users", d.Id, App: page.App))));
         var applied = await store.ApplyDepartmentsAsync(write with { Enqueue = next }, read.Items, cancellationToken).ConfigureAwait(false);
         return RunCounts.Of(applied, apiCalls: 1, departments: true);
     }
@@ -173,7 +174,7 @@ internal sealed partial class DirectorySync(
         return RunCounts.Of(applied, apiCalls: 1, departments: false);
     }
 
-    private async Task<RunCounts> ScopeAsync(IDirectoryReader reader, IDirectorySource source, DirectorySyncRunRow run, CancellationToken cancellationToken)
+    private async Task<RunCounts> ScopeAsync(IDirectoryReader reader, IDirectorySource source, DirectorySyncRunRow run, string? app, CancellationToken cancellationToken)
     {
         var departments = new List<string>();
         var users = new List<string>();
@@ -190,7 +191,8 @@ internal sealed partial class DirectorySync(
             users.AddRange(scopePage.People);
         }
 
-        var items = departments.Distinct(StringComparer.Ordinal).Select(d => Item(run.Id, new SyncPage("tree", d))).Concat(Batches(run.Id, [.. users.Distinct(StringComparer.Ordinal)], source.PeoplePerBatch)).ToList();
+        var items = departments.Distinct(StringComparer.Ordinal).Select(d => Item(run.Id, new SyncPage("tree", d, App: app)))
+            .Concat(Batches(run.Id, [.. users.Distinct(StringComparer.Ordinal)], source.PeoplePerBatch, app: app)).ToList();
         await store.EnqueueAsync(items, cancellationToken).ConfigureAwait(false);
         return new RunCounts(ApiCalls: calls);
     }
@@ -199,7 +201,7 @@ internal sealed partial class DirectorySync(
     {
         var department = page.Department ?? throw new InvalidOperationException("A tree page names no department.");
         var read = await reader.GetDepartmentAsync(department, cancellationToken).ConfigureAwait(false);
-        var next = new[] { Item(run.Id, new SyncPage("children", department)), Item(run.Id, new SyncPage("users", department)) };
+        var next = new[] { Item(run.Id, new SyncPage("children", department, App: page.App)), Item(run.Id, new SyncPage("users", department, App: page.App)) };
         var applied = await store.ApplyDepartmentsAsync(write with { Enqueue = next }, read is { } shown ? [shown] : [], cancellationToken).ConfigureAwait(false);
         return RunCounts.Of(applied, apiCalls: 1, departments: true);
     }
@@ -242,12 +244,12 @@ internal sealed partial class DirectorySync(
         if (complete && seen.People > 0 && seen.WithDepartments == 0)
         {
             // Departments came from the listings alone: drop the memberships this run did not confirm.
-            await store.DropUnconfirmedMembershipsAsync(run.Id, cancellationToken).ConfigureAwait(false);
+            await store.DropUnconfirmedMembershipsAsync(run.Id, sources.Order, run.App, cancellationToken).ConfigureAwait(false);
         }
 
         if (complete && current.AllMembers == true && run.Kind != DirectorySyncKind.Scope)
         {
-            var write = new DirectoryWrite(run.TenantKey, run.App, SourceOf(run.Kind), run.Id, time.GetUtcNow());
+            var write = await sources.WriteAsync(new DirectoryWrite(run.TenantKey, run.App, SourceOf(run.Kind), run.Id, time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
             var gone = 0;
             foreach (var openId in await store.UnseenAsync(run.App, run.TenantKey, run.Id, cancellationToken).ConfigureAwait(false))
             {
@@ -257,6 +259,7 @@ internal sealed partial class DirectorySync(
             await store.AddCountsAsync(run.Id, new RunCounts(Deactivated: gone), cancellationToken).ConfigureAwait(false);
         }
 
+        await StartNextAppAsync(run, cancellationToken).ConfigureAwait(false);
         var finished = await store.FinishRunAsync(QueueName, run.Id, complete ? DirectorySyncStatus.Completed : DirectorySyncStatus.Incomplete, dead, cancellationToken).ConfigureAwait(false);
         if (finished is not null)
         {
@@ -265,6 +268,31 @@ internal sealed partial class DirectorySync(
         }
 
         return WorkOutcome<WorkItemRow>.Done();
+    }
+
+    /// <summary>
+    /// A full sync or reconciliation of a directory read from several apps is one run per app, in their order: the next
+    /// starts as this one ends (taking its place as the run going on, so a finish read again after a crash starts none twice).
+    /// The runs go one after another because a run knows whom it saw by the person, whichever of their apps showed them.
+    /// </summary>
+    private async Task StartNextAppAsync(DirectorySyncRunRow run, CancellationToken cancellationToken)
+    {
+        if (run.Kind == DirectorySyncKind.Scope || sources.Order.After(run.App) is not { } next)
+        {
+            return;
+        }
+
+        try
+        {
+            await sources.ForAsync(next, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidOperationException ex)
+        {
+            await ProblemAsync(run.Id, DirectoryProblemKind.PageFailed, "also_from:" + Apps.HubAppService.NameOnWire(next), ex.Message + " The apps after it were not read.", cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        await store.StartRunAsync(next, run.TenantKey, run.Kind, run.Trigger, FirstItems, cancellationToken, replacing: run.Id).ConfigureAwait(false);
     }
 
     private async Task ReportMissingFieldsAsync(DirectorySyncRunRow run, SeenFields seen, CancellationToken cancellationToken)
@@ -298,8 +326,8 @@ internal sealed partial class DirectorySync(
         }
     }
 
-    private static IEnumerable<WorkItemRow> Batches(string runId, IReadOnlyList<string> users, int batch, string? round = null) =>
-        users.Chunk(batch).Select((chunk, i) => Item(runId, new SyncPage("batch", Page: i, Users: chunk), round));
+    private static IEnumerable<WorkItemRow> Batches(string runId, IReadOnlyList<string> users, int batch, string? round = null, string? app = null) =>
+        users.Chunk(batch).Select((chunk, i) => Item(runId, new SyncPage("batch", Page: i, Users: chunk, App: app), round));
 
     internal static WorkItemRow Item(string runId, SyncPage page, string? round = null)
     {

@@ -119,8 +119,33 @@ internal sealed class DirectoryReadRefusedException : Exception
 /// The directory's source: the piece of the directory app's platform. The directory reads one app's contacts
 /// (<see cref="DirectoryOptions.App"/>), so the platform of that app — Feishu's, DingTalk's or WeCom's — supplies it.
 /// </summary>
-internal sealed class DirectorySources(Platform.Units.PlatformPieces<IDirectorySource> pieces, Apps.HubAppRegistry apps)
+internal sealed class DirectorySources(Platform.Units.PlatformPieces<IDirectorySource> pieces, Apps.HubAppRegistry apps, Microsoft.Extensions.Options.IOptions<DirectoryOptions> options)
 {
+    /// <summary>The apps the directory reads, in order.</summary>
+    public DirectorySourceOrder Order => options.Value.Sources;
+
+    /// <summary>
+    /// The source of <paramref name="app"/>'s platform and a reader of its contacts, whose department ids are in the
+    /// directory's namespace (<see cref="DirectorySourceOrder.PrefixOf"/>).
+    /// </summary>
+    public async ValueTask<(IDirectorySource Source, IDirectoryReader Reader)> OpenAsync(string app, CancellationToken cancellationToken)
+    {
+        var source = await ForAsync(app, cancellationToken).ConfigureAwait(false);
+        var reader = await source.OpenAsync(app, cancellationToken).ConfigureAwait(false);
+        return (source, Order.PrefixOf(app) is { Length: > 0 } prefix ? new QualifiedDirectoryReader(reader, prefix) : reader);
+    }
+
+    /// <summary>
+    /// How a write from <paramref name="app"/> finds its people: alone, by its own ids; beside other apps, also by the
+    /// accounts already linked on its platform and by email or mobile number.
+    /// </summary>
+    public async ValueTask<DirectoryWrite> WriteAsync(DirectoryWrite write, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        var order = Order;
+        return order.IsMany ? write with { Order = order, Platform = await PlatformOfAsync(write.App, cancellationToken).ConfigureAwait(false) } : write;
+    }
+
     /// <summary>The platform (as its unit is named) of the app named <paramref name="app"/>; null when it is not an app of this Hub.</summary>
     public async ValueTask<string?> PlatformOfAsync(string app, CancellationToken cancellationToken) =>
         Apps.HubAppRegistry.IsDefault(app) ? Apps.HubAppPlatform.Of(null)
@@ -133,11 +158,11 @@ internal sealed class DirectorySources(Platform.Units.PlatformPieces<IDirectoryS
         var stored = Apps.HubAppRegistry.IsDefault(app) ? null : await apps.FindAsync(app, cancellationToken).ConfigureAwait(false);
         if (!Apps.HubAppRegistry.IsDefault(app) && stored is null)
         {
-            throw new InvalidOperationException($"The directory app '{app}' (Larkway:Directory:App) is not an app of this Hub: name a stored app, or leave it empty for the default app.");
+            throw new InvalidOperationException($"The directory app '{app}' (Larkway:Directory:App or AlsoFrom) is not an app of this Hub: name a stored app, or leave App empty for the default app.");
         }
 
         var platform = Apps.HubAppPlatform.Of(stored?.Platform);
         return pieces.Find(platform)
-            ?? throw new InvalidOperationException($"The directory app '{(Apps.HubAppRegistry.IsDefault(app) ? "default" : app)}' is a {platform} app, and the Hub reads no {platform} contacts: set Larkway:Directory:App to an app of a platform it reads ({string.Join(", ", pieces.Platforms)}).");
+            ?? throw new InvalidOperationException($"The directory app '{(Apps.HubAppRegistry.IsDefault(app) ? "default" : app)}' is a {platform} app, and the Hub reads no {platform} contacts: set Larkway:Directory:App (or AlsoFrom) to an app of a platform it reads ({string.Join(", ", pieces.Platforms)}).");
     }
 }
