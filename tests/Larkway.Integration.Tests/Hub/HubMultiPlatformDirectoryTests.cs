@@ -9,22 +9,26 @@ using static Larkway.Integration.Tests.Hub.DirectoryApi;
 namespace Larkway.Integration.Tests.Hub;
 
 /// <summary>
-/// One directory for a company on Feishu and DingTalk: the Hub reads its Feishu app's contacts, then its DingTalk app's
-/// (<c>Larkway:Directory:AlsoFrom</c>). A person on both is one person (found by email), with Feishu's fields and both
-/// accounts; a person on DingTalk alone is added; an account two people could be is held for an administrator, never
-/// merged; a person who leaves DingTalk but stays on Feishu loses only the DingTalk account.
+/// One directory for a company on Feishu, DingTalk and WeCom: the Hub reads its Feishu app's contacts, then its DingTalk
+/// app's, then its WeCom app's (<c>Larkway:Directory:AlsoFrom</c>), one run after another. A person on all three is one
+/// person (found by email), with Feishu's fields and every account; a person on DingTalk alone is added; an account two
+/// people could be is held for an administrator, never merged; a person who leaves DingTalk but stays on Feishu loses only
+/// the DingTalk account.
 /// </summary>
 public sealed class HubMultiPlatformDirectoryTests
 {
     private static readonly Dictionary<string, string?> Settings = new()
     {
         ["Larkway:Directory:AlsoFrom:0"] = HubDingTalkTests.AppName,
+        ["Larkway:Directory:AlsoFrom:1"] = WeComApp,
         ["Larkway:Directory:ReconcileEnabled"] = "false",
         ["Larkway:Directory:PollInterval"] = "00:00:00.200",
     };
 
+    private const string WeComApp = "wc-dir";
+
     [Fact]
-    public async Task Feishu_and_DingTalk_people_are_one_directory_matched_by_email_a_doubtful_match_held_and_a_DingTalk_leaver_kept_as_a_Feishu_person()
+    public async Task Feishu_DingTalk_and_WeCom_people_are_one_directory_matched_by_email_a_doubtful_match_held_and_a_DingTalk_leaver_kept_as_a_Feishu_person()
     {
         await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0 });
         await using var hub = await HubSandbox.StartAgainstAsync(emulator, "webhook", Settings);
@@ -36,20 +40,22 @@ public sealed class HubMultiPlatformDirectoryTests
         await ControlAsync(hub, HttpMethod.Put, "/_emulator/dingtalk/users/erin", new { name = "Erin Wu", deptIds = new[] { 2 }, email = "erin@example.com" });
         await ControlAsync(hub, HttpMethod.Put, "/_emulator/dingtalk/users/ops", new { name = "Ops Desk", deptIds = new[] { 3 }, email = "ops@example.com" });
         await HubDingTalkTests.AddAppAsync(admin, emulator);
+        await HubWeComDirectoryTests.AddAppAsync(admin, emulator, WeComApp);
 
-        var (feishuRun, dingTalkRun) = await SyncBothAsync(admin);
-        feishuRun.GetProperty("status").GetString().ShouldBe("completed", feishuRun.ToString());
-        dingTalkRun.GetProperty("status").GetString().ShouldBe("completed", dingTalkRun.ToString());
-        dingTalkRun.GetProperty("app").GetString().ShouldBe(HubDingTalkTests.AppName);
+        var runs = await SyncAllAsync(admin);
+        runs.Select(r => (r.GetProperty("app").GetString(), r.GetProperty("status").GetString())).ShouldBe(
+            [("default", "completed"), (HubDingTalkTests.AppName, "completed"), (WeComApp, "completed")], string.Join("\n", runs));
 
-        // Alice is one person with both accounts and Feishu's fields; her departments are Feishu's and DingTalk's, apart.
+        // Alice is one person with the three accounts and Feishu's fields; her departments are each platform's, apart.
         var alice = await PersonByEmailAsync(admin, "alice@example.com");
         alice.GetProperty("name").GetString().ShouldBe("Alice Chen");
         alice.GetProperty("open_ids").GetProperty(HubDingTalkTests.AppName).GetString().ShouldBe("alice");
+        alice.GetProperty("open_ids").GetProperty(WeComApp).GetString().ShouldBe("alice");
         alice.GetProperty("open_ids").GetProperty("default").GetString().ShouldStartWith("ou_");
         var aliceDepartments = alice.GetProperty("departments").EnumerateArray().Select(d => d.GetProperty("id").GetString()!).ToList();
         aliceDepartments.ShouldContain($"{HubDingTalkTests.AppName}:2");
-        aliceDepartments.Count.ShouldBe(2, alice.ToString());
+        aliceDepartments.Count(d => d.StartsWith(WeComApp + ":", StringComparison.Ordinal)).ShouldBe(1, alice.ToString());
+        aliceDepartments.Count.ShouldBe(3, alice.ToString());
 
         // Erin is on DingTalk alone: a person of her own, in DingTalk's Engineering.
         var erin = await PersonByEmailAsync(admin, "erin@example.com");
@@ -79,35 +85,34 @@ public sealed class HubMultiPlatformDirectoryTests
 
         await ControlAsync(hub, HttpMethod.Delete, "/_emulator/dingtalk/users/bob", null);
         await ControlAsync(hub, HttpMethod.Delete, "/_emulator/dingtalk/users/erin", null);
-        (_, dingTalkRun) = await SyncBothAsync(admin);
-        dingTalkRun.GetProperty("status").GetString().ShouldBe("completed", dingTalkRun.ToString());
+        runs = await SyncAllAsync(admin);
+        runs.ShouldAllBe(r => r.GetProperty("status").GetString() == "completed");
 
         (await OlgaAsync()).GetProperty("open_ids").GetProperty(HubDingTalkTests.AppName).GetString().ShouldBe("ops");
         var bob = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/directory/people/{(await PersonByEmailAsync(admin, "bob@example.com")).GetProperty("id").GetString()}");
         bob.GetProperty("status").GetString().ShouldBe("active");
         bob.GetProperty("open_ids").TryGetProperty(HubDingTalkTests.AppName, out _).ShouldBeFalse(bob.ToString());
         bob.GetProperty("departments").EnumerateArray().ShouldAllBe(d => !d.GetProperty("id").GetString()!.StartsWith(HubDingTalkTests.AppName + ":", StringComparison.Ordinal));
-        bob.GetProperty("history").EnumerateArray().Any(h => h.GetProperty("fields").TryGetProperty("apps", out var apps) && apps.GetProperty("new").GetString() == "default")
+        bob.GetProperty("history").EnumerateArray().Any(h => h.GetProperty("fields").TryGetProperty("apps", out var apps) && apps.GetProperty("new").GetString() == $"default,{WeComApp}")
             .ShouldBeTrue(bob.ToString());
         (await PersonByEmailAsync(admin, "erin@example.com")).GetProperty("status").GetString().ShouldBe("resigned");
     }
 
-    /// <summary>Starts a full sync and waits for both apps' runs (Feishu's, then DingTalk's, started as the first ends).</summary>
-    private static async Task<(JsonElement Feishu, JsonElement DingTalk)> SyncBothAsync(HttpClient admin)
+    /// <summary>Starts a full sync and waits for the three apps' runs (each started as the one before ends), first to last.</summary>
+    private static async Task<List<JsonElement>> SyncAllAsync(HttpClient admin)
     {
         using var started = await admin.PostAsync("/api/v1/directory/sync", null);
         started.StatusCode.ShouldBe(HttpStatusCode.Accepted, await started.Content.ReadAsStringAsync());
         var id = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
-        JsonElement runs = default;
+        List<JsonElement> runs = [];
         await HubSandbox.WaitUntilAsync(
             () =>
             {
-                runs = admin.GetFromJsonAsync<JsonElement>("/api/v1/directory/sync?limit=2").GetAwaiter().GetResult().GetProperty("items").Clone();
-                return runs.GetArrayLength() == 2 && runs[1].GetProperty("id").GetString() == id
-                    && runs[0].GetProperty("status").GetString() != "running" && runs[1].GetProperty("status").GetString() != "running";
+                runs = [.. admin.GetFromJsonAsync<JsonElement>("/api/v1/directory/sync?limit=3").GetAwaiter().GetResult().GetProperty("items").EnumerateArray().Select(r => r.Clone()).Reverse()];
+                return runs.Count == 3 && runs[0].GetProperty("id").GetString() == id && runs.All(r => r.GetProperty("status").GetString() != "running");
             },
-            "the Feishu app's run and the DingTalk app's after it", seconds: 120);
-        return (runs[1], runs[0]);
+            "the three apps' runs, one after another", seconds: 180);
+        return runs;
     }
 
     private static async Task ControlAsync(HubSandbox hub, HttpMethod method, string path, object? body)
