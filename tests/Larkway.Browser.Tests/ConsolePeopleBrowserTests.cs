@@ -134,6 +134,49 @@ public sealed class ConsolePeopleBrowserTests(BrowserFixture browser) : IClassFi
     }
 
     [Fact]
+    public async Task A_directory_read_from_three_platforms_names_each_runs_app_and_lists_a_person_on_DingTalk_alone()
+    {
+        await using var hub = await ConsoleHub.StartAsync(browser.Browser, new Dictionary<string, string?>
+        {
+            ["Larkway:Directory:ReconcileEnabled"] = "false",
+            ["Larkway:Directory:PollInterval"] = "00:00:00.100",
+            ["Larkway:Directory:AlsoFrom:0"] = "dingtalk-sandbox",
+            ["Larkway:Directory:AlsoFrom:1"] = "wecom-sandbox",
+        });
+        using (var control = new HttpClient { BaseAddress = hub.Host.Emulator!.BaseUrl })
+        using (var added = await control.PutAsJsonAsync("/_emulator/dingtalk/users/erin", new { name = "Erin Wu", deptIds = new[] { 2 }, email = "erin@example.com" }))
+        {
+            added.IsSuccessStatusCode.ShouldBeTrue(await added.Content.ReadAsStringAsync());
+        }
+
+        var page = hub.Page;
+        await hub.SignInAsync();
+        await page.GotoAsync(hub.Url("/console/directory"));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sync now" }).ClickAsync();
+
+        // Feishu's run, then DingTalk's, then WeCom's: the last sync shown is the WeCom app's once all three are done.
+        await Wait.UntilAsync(async () =>
+        {
+            await page.ReloadAsync();
+            return await page.Locator("#sync-status").TextContentAsync() == "completed" && await page.Locator("#sync-app code").TextContentAsync() == "wecom-sandbox";
+        }, "the three apps' runs to complete");
+        await Assertions.Expect(page.Locator("#sync-app")).ToContainTextAsync("the directory reads default, then dingtalk-sandbox, then wecom-sandbox, one run each");
+
+        // Erin is on DingTalk alone: listed with DingTalk as her one platform; Alice, on all three, is one row.
+        var links = hub.Host.Services.GetRequiredService<PersonLinkStore>();
+        var erin = (await links.ActivePersonByEmailAsync("erin@example.com", CancellationToken.None))!;
+        var alice = (await links.ActivePersonByEmailAsync("alice@example.com", CancellationToken.None))!;
+        await page.SetViewportSizeAsync(1280, 900);
+        await page.ReloadAsync();
+        await Assertions.Expect(page.Locator($"tr[data-person='{erin.Id}'] td.platforms .platform")).ToHaveTextAsync("DingTalk");
+        await Assertions.Expect(page.Locator($"tr[data-person='{alice.Id}'] td.platforms .platform")).ToHaveCountAsync(3);
+        await Assertions.Expect(page.Locator("tr[data-person] td:first-child > a", new() { HasText = "Alice Chen" })).ToHaveCountAsync(1);
+        (await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth")).ShouldBeTrue("the page itself does not scroll sideways");
+        await Screenshots.SaveWidthsAsync(page, "console-directory-three-platforms");
+        hub.CspViolations.ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task An_assistants_creation_is_audited_as_its_key_set_and_a_session_with_long_turns_fits_1280_px()
     {
         await using var hub = await ConsoleHub.StartAsync(browser.Browser);

@@ -11,6 +11,9 @@ internal sealed class DirectoryService(DirectoryStore store, DirectoryTenant ten
     /// <summary>The directory app's name as stored (<c>""</c>: the default app).</summary>
     public string App => options.Value.AppName;
 
+    /// <summary>The apps the directory reads, first to last (<see cref="App"/>, then <see cref="DirectoryOptions.AlsoFrom"/>).</summary>
+    public IReadOnlyList<string> Apps => sources.Order.Apps;
+
     /// <summary>Starts a full sync or a reconciliation; when a run is going on, returns it and false.</summary>
     public async Task<(DirectorySyncRunRow Run, bool Started)> StartSyncAsync(DirectorySyncKind kind, string trigger, CancellationToken cancellationToken)
     {

@@ -22,6 +22,9 @@ internal sealed class DirectoryIndexModel(
     /// <summary>Held accounts shown at once (the API pages through all of them).</summary>
     public const int HeldShown = 20;
 
+    /// <summary>The apps the directory reads, first to last (<c>Larkway:Directory:App</c>, then <c>AlsoFrom</c>).</summary>
+    public IReadOnlyList<string> ReadsApps => directory.Apps;
+
     /// <summary>The platform accounts waiting for an administrator, newest first (at most <see cref="HeldShown"/>).</summary>
     public IReadOnlyList<LinkConflictDto> Held { get; private set; } = [];
 
