@@ -65,11 +65,8 @@ public sealed class HubDingTalkBotCardTests
     [Fact]
     public async Task Without_a_card_template_the_sample_card_is_an_action_card_whose_link_runs_the_bots_card_action_for_its_own_person_only()
     {
-        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0 });
-        await using var hub = await HubSandbox.StartAgainstAsync(emulator, "webhook");
-        using var admin = HubDingTalkTests.Admin(hub);
-        await HubDingTalkTests.AddAppAsync(admin, emulator);
-        await HubSandbox.WaitUntilAsync(() => Assistants.SandboxPlatforms.StreamConnected(hub), "the Hub's DingTalk Stream connection", 60);
+        await using var plain = await PlainDingTalkApp.StartAsync();
+        var hub = plain.Hub;
 
         // Alice asks for /card: an action card in her chat with the robot, its Acknowledge button a link made for her.
         await Assistants.SandboxPlatforms.DingTalkSayAsync(hub, "alice", "cid-alice-card", "/card");

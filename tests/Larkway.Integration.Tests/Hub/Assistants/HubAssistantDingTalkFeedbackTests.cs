@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Larkway.Emulator.Hosting;
 using Larkway.Hub.Assistants.Storage;
 using Shouldly;
 
@@ -107,14 +106,11 @@ public sealed class HubAssistantDingTalkFeedbackTests
     [Fact]
     public async Task Without_a_card_template_a_DingTalk_answer_is_followed_by_an_action_card_whose_links_vote_once_change_the_vote_and_regenerate()
     {
-        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0 });
-        await using var hub = await HubSandbox.StartAgainstAsync(emulator, "webhook");
-        using var admin = HubDingTalkTests.Admin(hub);
-        await HubDingTalkTests.AddAppAsync(admin, emulator);
-        using var driver = new AssistantDriver(hub, emulator.BaseUrl);
+        await using var plain = await PlainDingTalkApp.StartAsync();
+        var hub = plain.Hub;
+        using var driver = new AssistantDriver(hub, plain.Emulator.BaseUrl);
         await driver.CreateAsync("plain-helper", [HubDingTalkTests.AppName]);
         await driver.SetAiAsync(new { tokens_per_second = 200, answer_words = 10 });
-        await HubSandbox.WaitUntilAsync(() => SandboxPlatforms.StreamConnected(hub), "the Hub's DingTalk Stream connection", 60);
 
         // Bob asks: the answer, then an action card under it whose three buttons are links to the Hub made for him.
         await SandboxPlatforms.DingTalkSayAsync(hub, "bob", "cid-bob-links", "Which VPN client do we use?");
@@ -194,13 +190,10 @@ public sealed class HubAssistantDingTalkFeedbackTests
     [Fact]
     public async Task A_failed_answer_on_a_DingTalk_app_without_a_card_template_says_to_press_Regenerate_and_is_followed_by_its_link()
     {
-        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0 });
-        await using var hub = await HubSandbox.StartAgainstAsync(emulator, "webhook");
-        using var admin = HubDingTalkTests.Admin(hub);
-        await HubDingTalkTests.AddAppAsync(admin, emulator);
-        using var driver = new AssistantDriver(hub, emulator.BaseUrl);
+        await using var plain = await PlainDingTalkApp.StartAsync();
+        var hub = plain.Hub;
+        using var driver = new AssistantDriver(hub, plain.Emulator.BaseUrl);
         await driver.CreateAsync("plain-helper", [HubDingTalkTests.AppName]);
-        await HubSandbox.WaitUntilAsync(() => SandboxPlatforms.StreamConnected(hub), "the Hub's DingTalk Stream connection", 60);
 
         await driver.ArmFaultAsync(new { kind = "server_error", count = 10, status = 503 });
         await SandboxPlatforms.DingTalkSayAsync(hub, "bob", "cid-bob-plain", "Where is the canteen menu?");
