@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Larkway.Channels.Messages;
 using Larkway.DingTalk;
 using Larkway.DingTalk.Cards;
+using Larkway.DingTalk.Robots;
 using Larkway.Hub.Bots;
 using Larkway.Hub.DingTalk.Notifications;
 using Larkway.Hub.Platform;
@@ -17,7 +18,9 @@ namespace Larkway.Hub.DingTalk;
 /// with <see cref="OutTrackIdPrefix"/>, and a press on it (the card callback over Stream) is read once into the Hub's
 /// click and handed to the app's bot and its card actions. DingTalk shows no toast: the answer's card replaces the card's
 /// variables; a toast alone empties its buttons and shows its text as the card's <c>decision</c>. An answer card's
-/// feedback buttons (<see cref="FeedbackPrefix"/>) keep their buttons, so a vote can be changed.
+/// feedback buttons (<see cref="FeedbackPrefix"/>) keep their buttons, so a vote can be changed. On an app without a
+/// template the card goes as a robot's action card whose buttons are links made for the person answered
+/// (<see cref="LinkCard"/>); a link confirmed on the Hub runs the same handlers (<see cref="PressAsync"/>).
 /// </summary>
 internal sealed partial class DingTalkBotCards(AppBots bots, BotCardActions actions, HubDingTalkClients clients, ILogger<DingTalkBotCards> logger)
 {
@@ -109,6 +112,73 @@ internal sealed partial class DingTalkBotCards(AppBots bots, BotCardActions acti
         }
     }
 
+    /// <summary>
+    /// <paramref name="reply"/> as a robot's action card, for an app without a card template: each callback button a link
+    /// made for <paramref name="userId"/> (<see cref="DingTalkActionLinks"/>, confirmed on the Hub by that person's DingTalk
+    /// sign-in, then <see cref="PressAsync"/>), each link button its own URL. Null when it is no card with a callback
+    /// button, or has more buttons than an action card takes: it then goes as markdown, as before.
+    /// </summary>
+    public static DingTalkAppRobotMessage? LinkCard(ChannelReply reply, string appName, string userId, DingTalkActionLinks links)
+    {
+        if (reply is not CardReply { Markdown.Length: > 0 } card || !card.Buttons.Any(b => b.IsCallback && !string.IsNullOrEmpty(b.Value)))
+        {
+            return null;
+        }
+
+        var buttons = new List<DingTalkRobotButton>();
+        foreach (var button in card.Buttons)
+        {
+            if (button.IsCallback && !string.IsNullOrEmpty(button.Value))
+            {
+                buttons.Add(new(ButtonTitle(button.Text), links.For(DingTalkActionClick.ForBot(appName, userId, button.Value, [], button.Text))));
+            }
+            else if (button.Url is { } url && Uri.IsWellFormedUriString(url, UriKind.Absolute))
+            {
+                buttons.Add(new(ButtonTitle(button.Text), url));
+            }
+        }
+
+        return ActionCard(card.Title, card.Markdown, buttons);
+    }
+
+    /// <summary>
+    /// An app robot's action card (<c>sampleActionCard</c> one button, two side by side, three to five stacked), its title
+    /// as the text's heading; null for more buttons than DingTalk's action cards take.
+    /// </summary>
+    internal static DingTalkAppRobotMessage? ActionCard(string? title, string markdown, IReadOnlyList<DingTalkRobotButton> buttons)
+    {
+        if (buttons.Count is 0 or > DingTalkMessageLimits.MaxButtons)
+        {
+            return null;
+        }
+
+        // The title field shows in the conversation list only: the text carries it as its heading.
+        var heading = title is { Length: > 0 } t ? t : markdown.Split('\n')[0];
+        heading = heading.Length <= DingTalkMessageLimits.TitleChars ? heading : heading[..DingTalkMessageLimits.TitleChars];
+        var text = title is { Length: > 0 } ? $"#### {title}\n\n{markdown}" : markdown;
+        return buttons.Count == 1
+            ? DingTalkAppRobotMessage.ActionCard(heading, text, buttons[0].Title, buttons[0].ActionUrl)
+            : DingTalkAppRobotMessage.ActionCard(heading, text, buttons, buttons.Count == 2 ? DingTalkButtonOrientation.Horizontal : DingTalkButtonOrientation.Vertical);
+    }
+
+    /// <summary>A button's title within DingTalk's 20 characters (<see cref="DingTalkMessageLimits.ButtonTitleChars"/>).</summary>
+    internal static string ButtonTitle(string text) =>
+        text.Length <= DingTalkMessageLimits.ButtonTitleChars ? text : text[..(DingTalkMessageLimits.ButtonTitleChars - 1)] + "…";
+
+    /// <summary>
+    /// A bot card's button pressed through its link (<see cref="DingTalkActionClick.Bot"/>) and confirmed by the link's own
+    /// person: the same handler as a press on the interactive card, as that person; <paramref name="clickId"/> is the press's
+    /// identity (a Regenerate confirmed twice asks once). The answer, for the confirm page.
+    /// </summary>
+    public Task<CardClickAnswer?> PressAsync(DingTalkActionClick click, string clickId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(click);
+        var bot = click.Bot ?? throw new ArgumentException("Not a bot card's link.", nameof(click));
+        var value = JsonNode.Parse(bot.Value) as JsonObject ?? [];
+        var context = Read(bot.App, null, click.Action, value, click.UserId, clickId);
+        return bots.Get(DingTalkInboxHandler.BotPlatform, bot.App).HandleCardClickAsync(context, actions, cancellationToken);
+    }
+
     /// <summary>Handles one press on a bot card; throws (to have the inbox retry) only when DingTalk could not be reached.</summary>
     public async Task HandleAsync(string appName, JsonElement callback, string clickId, CancellationToken cancellationToken)
     {
@@ -143,7 +213,7 @@ internal sealed partial class DingTalkBotCards(AppBots bots, BotCardActions acti
     /// The press as every handler sees it: the button's params (with its action) are its value, as a Feishu button's
     /// value; the card's outTrackId is the clicked message. DingTalk's callback names no conversation.
     /// </summary>
-    internal static BotCardContext Read(string appName, string outTrackId, string action, JsonObject parameters, string clicker, string clickId)
+    internal static BotCardContext Read(string appName, string? outTrackId, string action, JsonObject parameters, string clicker, string clickId)
     {
         var value = (JsonObject)parameters.DeepClone();
         value[BotCardActions.ActionField] = action;

@@ -4,20 +4,22 @@ using Larkway.DingTalk.Cards;
 using Larkway.DingTalk.Robots;
 using Larkway.DingTalk.Stream;
 using Larkway.Hub.Bots;
+using Larkway.Hub.DingTalk.Notifications;
 using Microsoft.Extensions.Logging;
 
 namespace Larkway.Hub.DingTalk;
 
 /// <summary>
 /// How the bot answers on DingTalk: a card with a callback button, when the app has a card template, as an interactive
-/// card whose presses come back to the bot (<see cref="DingTalkBotCards"/>); else a reply rendered with Channels' DingTalk
-/// renderer (text as text, a card as markdown — DingTalk's robot buttons only open links, so a callback button is left
-/// out), sent through the message's session
+/// card whose presses come back to the bot (<see cref="DingTalkBotCards"/>); without one, answering a person, as a
+/// robot's action card whose buttons are links made for them (<see cref="DingTalkBotCards.LinkCard"/>); else a reply
+/// rendered with Channels' DingTalk renderer (text as text, a card as markdown — a card sent to a group chat by itself
+/// has no person to make its links for, so a callback button is left out), sent through the message's session
 /// webhook while it lives and is on the app's own host (<see cref="DingTalkSessionWebhook"/>; no token, no rate of its
 /// own), else through the app robot (one-to-one to the sender, or to the group). DingTalk has no idempotency key on sends,
 /// so a handling retried after a crash between the send and its completion may answer twice.
 /// </summary>
-internal sealed class DingTalkBotMessenger(HubDingTalkClients clients, string appName, string? cardTemplate, TimeProvider time, ILogger logger) : IBotMessenger
+internal sealed class DingTalkBotMessenger(HubDingTalkClients clients, string appName, string? cardTemplate, TimeProvider time, ILogger logger, DingTalkActionLinks? links = null) : IBotMessenger
 {
     public async Task ReplyAsync(BotMessage to, ChannelReply reply, string idempotencyKey, CancellationToken cancellationToken)
     {
@@ -37,7 +39,11 @@ internal sealed class DingTalkBotMessenger(HubDingTalkClients clients, string ap
 
         var conversation = inbound.IsGroup ? new ChannelConversation(inbound.ConversationId, ConversationKind.Group) : new ChannelConversation(user, ConversationKind.Direct);
         var viaWebhook = DingTalkSessionWebhook.CanReply(client, inbound, time, logger);
-        foreach (var message in DingTalkChannelAdapter.Render(reply, conversation).Messages)
+        // Without a template (or when DingTalk refused the card), a card's callback buttons become links made for the sender.
+        IReadOnlyList<DingTalkAppRobotMessage> messages = links is not null && DingTalkBotCards.LinkCard(reply, appName, user, links) is { } linkCard
+            ? [linkCard]
+            : DingTalkChannelAdapter.Render(reply, conversation).Messages;
+        foreach (var message in messages)
         {
             if (viaWebhook && DingTalkSessionWebhook.AsWebhookMessage(message) is { } webhookMessage)
             {

@@ -120,10 +120,11 @@ public static class HubDingTalkServiceCollectionExtensions
             .Supply<INotificationChannel, DingTalkNotificationChannel>()
 
             // A DingTalk app's bot answers through its session webhook or the app robot.
-            // A card with callback buttons goes as an interactive card of the app's card template (the notification cards' one).
+            // A card with callback buttons goes as an interactive card of the app's card template (the notification cards' one);
+            // without one, as an action card whose buttons are links made for the person answered.
             .SeatBot(DingTalkInboxHandler.BotPlatform, (sp, app) => new BotSeat(new DingTalkBotMessenger(
                 sp.GetRequiredService<HubDingTalkClients>(), app, sp.GetRequiredService<IOptions<DingTalkNotificationCardOptions>>().Value.TemplateOf(app),
-                sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger<DingTalkBotMessenger>())))
+                sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger<DingTalkBotMessenger>(), sp.GetRequiredService<DingTalkActionLinks>())))
 
             // The assistant on DingTalk: its replies (AI cards or markdown) and its AI card setting's check, a question's pictures and files, who an account is.
             .Supply<IAssistantReplies, DingTalkAssistantReplies>()

@@ -63,6 +63,42 @@ public sealed class HubDingTalkBotCardTests
     }
 
     [Fact]
+    public async Task Without_a_card_template_the_sample_card_is_an_action_card_whose_link_runs_the_bots_card_action_for_its_own_person_only()
+    {
+        await using var plain = await PlainDingTalkApp.StartAsync();
+        var hub = plain.Hub;
+
+        // Alice asks for /card: an action card in her chat with the robot, its Acknowledge button a link made for her.
+        await Assistants.SandboxPlatforms.DingTalkSayAsync(hub, "alice", "cid-alice-card", "/card");
+        await HubSandbox.WaitUntilAsync(() => Assistants.HubAssistantDingTalkFeedbackTests.ActionCards(hub, "alice").Count > 0, "the bot's action card", seconds: 60);
+        var card = Assistants.HubAssistantDingTalkFeedbackTests.ActionCards(hub, "alice").ShouldHaveSingleItem();
+        card.GetProperty("msgParam").GetRawText().ShouldContain("Click the button");
+        var acknowledge = Assistants.HubAssistantDingTalkFeedbackTests.LinkButtons(card).ShouldHaveSingleItem();
+        acknowledge.Key.ShouldBe("Acknowledge");
+        acknowledge.Value.ShouldContain("/dingtalk/actions/");
+
+        // Bob, signed in as himself, opens Alice's link: refused with a page saying why; the bot's action does not run.
+        using (var bob = new DingTalkBrowser("bob"))
+        {
+            using var refused = await bob.OpenAsync(acknowledge.Value);
+            var page = WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync());
+            refused.StatusCode.ShouldBe(HttpStatusCode.Forbidden, page);
+            page.ShouldContain("Not your button");
+            page.ShouldContain("this button was sent to someone else");
+            page.ShouldNotContain("Acknowledged by");
+        }
+
+        // Alice opens it, DingTalk signs her in, she confirms: the bot's card action runs as her and its answer is shown.
+        using var alice = new DingTalkBrowser("alice");
+        var ask = WebUtility.HtmlDecode(await alice.GetStringAsync(acknowledge.Value));
+        ask.ShouldContain("Press <strong>“Acknowledge”</strong>?");
+        using var confirmed = await alice.ConfirmAsync(acknowledge.Value);
+        var answer = WebUtility.HtmlDecode(await confirmed.Content.ReadAsStringAsync());
+        confirmed.StatusCode.ShouldBe(HttpStatusCode.OK, answer);
+        answer.ShouldContain("Acknowledged by alice.");
+    }
+
+    [Fact]
     public async Task A_press_on_a_DingTalk_card_the_bot_did_not_make_is_not_the_bots()
     {
         await using var dingTalk = await DingTalkHub.StartAsync();

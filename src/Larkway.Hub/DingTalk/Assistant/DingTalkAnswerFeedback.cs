@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Larkway.DingTalk;
 using Larkway.DingTalk.Cards;
+using Larkway.DingTalk.Robots;
 using Larkway.Hub.Assistants.Routing;
 using Larkway.Hub.DingTalk.Notifications;
 
@@ -15,7 +16,9 @@ namespace Larkway.Hub.DingTalk.Assistant;
 /// one, <see cref="DingTalkNotificationCardOptions"/>) a small interactive card follows the answer with Helpful, Not
 /// helpful and Regenerate (a failed or interrupted answer: Regenerate alone, as its notice says). It is one of the bot's cards (<see cref="DingTalkBotCards.FeedbackPrefix"/>): a press goes to
 /// the bot's card actions, where the assistant's answer buttons are handled as on Feishu (the vote stored once per
-/// person, the last one winning; Regenerate asks again), and its buttons stay so a vote can be changed.
+/// person, the last one winning; Regenerate asks again), and its buttons stay so a vote can be changed. An app without a
+/// card template gets the same buttons as a robot's action card (<see cref="LinkCard"/>) whose links, made for the asker,
+/// run the same answer buttons once confirmed on the Hub.
 /// </summary>
 internal static class DingTalkAnswerFeedback
 {
@@ -37,24 +40,32 @@ internal static class DingTalkAnswerFeedback
     /// The card's variables: the three buttons of a finished answer, or Regenerate alone under a failed one (there is no
     /// answer to vote on), each naming the answer in its params as a Feishu answer button's value does.
     /// </summary>
-    public static Dictionary<string, string> Data(string answerId, bool failed = false)
+    public static Dictionary<string, string> Data(string answerId, bool failed = false) => new(StringComparer.Ordinal)
     {
-        var regenerate = DingTalkBotCards.Button("🔄 Regenerate", "regenerate", AssistantCardActions.RegenerateAction, new JsonObject { ["answer_id"] = answerId });
-        var buttons = failed
-            ? new JsonArray { regenerate }
-            : new JsonArray
-            {
-                DingTalkBotCards.Button("👍 Helpful", "helpful", AssistantCardActions.FeedbackAction, new JsonObject { ["feedback"] = "helpful", ["answer_id"] = answerId }),
-                DingTalkBotCards.Button("👎 Not helpful", "not_helpful", AssistantCardActions.FeedbackAction, new JsonObject { ["feedback"] = "not_helpful", ["answer_id"] = answerId }),
-                regenerate,
-            };
-        return new Dictionary<string, string>(StringComparer.Ordinal)
+        [DingTalkInteractiveCards.TitleKey] = "",
+        [DingTalkInteractiveCards.MarkdownKey] = failed ? RetryQuestion : Question,
+        [DingTalkInteractiveCards.ButtonsKey] = new JsonArray([.. Buttons(answerId, failed).Select(b => DingTalkBotCards.Button(b.Text, b.Id, b.Action, b.Value))]).ToJsonString(),
+        [DingTalkInteractiveCards.DecisionKey] = "",
+    };
+
+    /// <summary>
+    /// The same buttons as a robot's action card, for an app without a card template: each a link made for
+    /// <paramref name="userId"/>, the asker (<see cref="DingTalkActionLinks"/>), whose confirm runs the same answer buttons.
+    /// </summary>
+    public static DingTalkAppRobotMessage LinkCard(string appName, string userId, string answerId, bool failed, DingTalkActionLinks links) =>
+        DingTalkBotCards.ActionCard(null, failed ? RetryQuestion : Question,
+            [.. Buttons(answerId, failed).Select(b => new DingTalkRobotButton(b.Text, links.For(DingTalkActionClick.ForBot(appName, userId, b.Action, b.Value, b.Text))))])!;
+
+    /// <summary>An answer's buttons: text, id on the card, action and value (naming the answer as a Feishu answer button's value does).</summary>
+    private static IEnumerable<(string Text, string Id, string Action, JsonObject Value)> Buttons(string answerId, bool failed)
+    {
+        if (!failed)
         {
-            [DingTalkInteractiveCards.TitleKey] = "",
-            [DingTalkInteractiveCards.MarkdownKey] = failed ? RetryQuestion : Question,
-            [DingTalkInteractiveCards.ButtonsKey] = buttons.ToJsonString(),
-            [DingTalkInteractiveCards.DecisionKey] = "",
-        };
+            yield return ("👍 Helpful", "helpful", AssistantCardActions.FeedbackAction, new JsonObject { ["feedback"] = "helpful", ["answer_id"] = answerId });
+            yield return ("👎 Not helpful", "not_helpful", AssistantCardActions.FeedbackAction, new JsonObject { ["feedback"] = "not_helpful", ["answer_id"] = answerId });
+        }
+
+        yield return ("🔄 Regenerate", "regenerate", AssistantCardActions.RegenerateAction, new JsonObject { ["answer_id"] = answerId });
     }
 
     /// <summary>Delivers the card of the answer <paramref name="answerId"/> (<paramref name="failed"/>: its Regenerate card); false when DingTalk did not deliver it.</summary>

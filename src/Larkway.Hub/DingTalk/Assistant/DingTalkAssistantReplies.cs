@@ -27,8 +27,9 @@ namespace Larkway.Hub.DingTalk.Assistant;
 /// through the message's session webhook while it lives and is on the app's own DingTalk host
 /// (<see cref="DingTalkSessionWebhook"/>; no token, no rate of its own), else through the app robot
 /// (one-to-one to the sender, or to the group). The reply context is the robot message's JSON as DingTalk sent it.
-/// When the app has a card template, an answer is followed by its card (<see cref="DingTalkAnswerFeedback"/>): feedback
-/// under a finished one, Regenerate under a failed or interrupted one.
+/// An answer is followed by its card (<see cref="DingTalkAnswerFeedback"/>): feedback under a finished one, Regenerate
+/// under a failed or interrupted one — an interactive card when the app has a card template, else a robot's action card
+/// whose buttons are links made for the asker.
 /// </summary>
 internal sealed partial class DingTalkAssistantReplies : IAssistantReplies
 {
@@ -40,23 +41,27 @@ internal sealed partial class DingTalkAssistantReplies : IAssistantReplies
 
     private readonly Func<string, CancellationToken, ValueTask<DingTalkClient>> _clientOf;
     private readonly Func<string, string?> _cardTemplateOf;
+    private readonly DingTalkActionLinks? _links;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly RecentKeys _sent = new();
     private readonly RecentKeys _closed = new();
 
     /// <summary>The Hub's replies on DingTalk, through each app's client.</summary>
-    public DingTalkAssistantReplies(HubDingTalkClients clients, IOptions<DingTalkNotificationCardOptions> cards, TimeProvider time, ILogger<DingTalkAssistantReplies> logger)
-        : this(clients.GetAsync, time, logger, cards.Value.TemplateOf)
+    public DingTalkAssistantReplies(HubDingTalkClients clients, IOptions<DingTalkNotificationCardOptions> cards, DingTalkActionLinks links, TimeProvider time, ILogger<DingTalkAssistantReplies> logger)
+        : this(clients.GetAsync, time, logger, cards.Value.TemplateOf, links)
     {
     }
 
     /// <summary>
     /// Replies through the clients <paramref name="clientOf"/> gives by app name (tests give their own); an app
-    /// <paramref name="cardTemplateOf"/> names a template for gets feedback cards under its answers.
+    /// <paramref name="cardTemplateOf"/> names a template for gets feedback cards under its answers; any other, given
+    /// <paramref name="links"/>, an action card whose buttons are links.
     /// </summary>
-    internal DingTalkAssistantReplies(Func<string, CancellationToken, ValueTask<DingTalkClient>> clientOf, TimeProvider time, ILogger logger, Func<string, string?>? cardTemplateOf = null)
+    internal DingTalkAssistantReplies(Func<string, CancellationToken, ValueTask<DingTalkClient>> clientOf, TimeProvider time, ILogger logger, Func<string, string?>? cardTemplateOf = null,
+        DingTalkActionLinks? links = null)
     {
+        _links = links;
         _clientOf = clientOf;
         _cardTemplateOf = cardTemplateOf ?? (_ => null);
         _time = time;
@@ -113,18 +118,28 @@ internal sealed partial class DingTalkAssistantReplies : IAssistantReplies
     /// under an answer, Regenerate under a failed one (its notice says to press it).
     /// </summary>
     private IAssistantReplyWriter WithFeedback(IAssistantReplyWriter writer, DingTalkClient client, DingTalkPlace place, AssistantReplyTarget target) =>
-        _cardTemplateOf(target.App) is { } template
-            ? new FeedbackWriter(writer, (failed, ct) => SendAnswerCardAsync(client, template, place, target, failed, ct))
+        _cardTemplateOf(target.App) is not null || _links is not null
+            ? new FeedbackWriter(writer, (failed, ct) => SendAnswerCardAsync(client, place, target, failed, ct))
             : writer;
 
-    /// <summary>Delivers the answer's card (<see cref="DingTalkAnswerFeedback"/>); one DingTalk does not take is logged and left out.</summary>
-    private async Task SendAnswerCardAsync(DingTalkClient client, string template, DingTalkPlace place, AssistantReplyTarget target, bool failed, CancellationToken cancellationToken)
+    /// <summary>
+    /// Delivers the answer's card (<see cref="DingTalkAnswerFeedback"/>): an interactive card of the app's template, else a
+    /// robot's action card whose buttons are links made for the asker. One DingTalk does not take is logged and left out.
+    /// </summary>
+    private async Task SendAnswerCardAsync(DingTalkClient client, DingTalkPlace place, AssistantReplyTarget target, bool failed, CancellationToken cancellationToken)
     {
         try
         {
-            if (!await DingTalkAnswerFeedback.SendAsync(client, template, place.CardTarget, target.TurnId, target.AnswerId, target.MessageId, failed, cancellationToken).ConfigureAwait(false))
+            if (_cardTemplateOf(target.App) is { } template)
             {
-                LogFeedbackNotSent(_logger, target.AnswerId, "not delivered");
+                if (!await DingTalkAnswerFeedback.SendAsync(client, template, place.CardTarget, target.TurnId, target.AnswerId, target.MessageId, failed, cancellationToken).ConfigureAwait(false))
+                {
+                    LogFeedbackNotSent(_logger, target.AnswerId, "not delivered");
+                }
+            }
+            else if (_links is not null)
+            {
+                await SendAsync(client, place, [DingTalkAnswerFeedback.LinkCard(target.App, place.UserId, target.AnswerId, failed, _links)], cancellationToken).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (ex is DingTalkApiException or HttpRequestException or TimeoutException)
@@ -158,18 +173,21 @@ internal sealed partial class DingTalkAssistantReplies : IAssistantReplies
         }).ConfigureAwait(false);
     }
 
-    /// <summary>The interrupted answer's Regenerate card, when the app has a card template (its notice says to press it).</summary>
+    /// <summary>The interrupted answer's Regenerate card (its notice says to press it).</summary>
     private async Task SendInterruptedCardAsync(DingTalkClient client, AssistantReplyTarget target, CancellationToken cancellationToken)
     {
-        if (_cardTemplateOf(target.App) is { } template)
+        if (_cardTemplateOf(target.App) is not null || _links is not null)
         {
-            await SendAnswerCardAsync(client, template, DingTalkPlace.Of(target), target, failed: true, cancellationToken).ConfigureAwait(false);
+            await SendAnswerCardAsync(client, DingTalkPlace.Of(target), target, failed: true, cancellationToken).ConfigureAwait(false);
         }
     }
 
     /// <inheritdoc/>
-    /// <remarks>Only an app with a card template has the card that carries it (<see cref="DingTalkAnswerFeedback"/>).</remarks>
-    public bool OffersRegenerate(string app) => _cardTemplateOf(app) is not null;
+    /// <remarks>
+    /// Every DingTalk app carries it (<see cref="DingTalkAnswerFeedback"/>): an interactive card with a card template, an
+    /// action card of links without one.
+    /// </remarks>
+    public bool OffersRegenerate(string app) => _cardTemplateOf(app) is not null || _links is not null;
 
     /// <inheritdoc/>
     public async Task SendTextAsync(AssistantReplyTarget target, string text, string idempotencyKey, CancellationToken cancellationToken)

@@ -22,7 +22,10 @@ namespace Larkway.Hub.DingTalk.Notifications;
 /// (<see cref="DingTalkActionState.SendFollowUpAsync"/>). A button pressed before, or any button of a delivery already
 /// decided, answers so and records nothing (409). A link stops working when it expires
 /// (<see cref="DingTalkActionLinkOptions.Lifetime"/>), when its notification is gone, or when its recipient has left the
-/// directory. Every page is plain HTML (<see cref="DingTalkConfirmPage"/>), readable in DingTalk's in-app browser, sent
+/// directory. A link of a bot card or an assistant answer's feedback, sent on an app without a card template
+/// (<see cref="DingTalkActionClick.Bot"/>), goes the same way — the same sign-in, only for its own person, the same
+/// Confirm — and confirming runs the handler its interactive card's press would (<see cref="DingTalkBotCards.PressAsync"/>),
+/// as that person, and shows its answer. Every page is plain HTML (<see cref="DingTalkConfirmPage"/>), readable in DingTalk's in-app browser, sent
 /// with no referrer, never cached and never framed.
 /// </summary>
 /// <remarks>
@@ -102,6 +105,11 @@ internal static partial class DingTalkActionEndpoint
             return Mismatch(services, token, click, who);
         }
 
+        if (click.Bot is not null)
+        {
+            return DingTalkConfirmPage.AskBot(click, who.Nick ?? who.UserId);
+        }
+
         var state = await DingTalkActionState.LoadAsync(services, click, cancellationToken).ConfigureAwait(false);
         if (Unusable(services, click, state, out var refusal))
         {
@@ -175,6 +183,11 @@ internal static partial class DingTalkActionEndpoint
             return Mismatch(services, token, click, who);
         }
 
+        if (click.Bot is not null)
+        {
+            return await PressBotAsync(services, token, click, cancellationToken).ConfigureAwait(false);
+        }
+
         var state = await DingTalkActionState.LoadAsync(services, click, cancellationToken).ConfigureAwait(false);
         if (Unusable(services, click, state, out var refusal))
         {
@@ -205,6 +218,30 @@ internal static partial class DingTalkActionEndpoint
         return DingTalkConfirmPage.Page(ok ? StatusCodes.Status200OK : StatusCodes.Status410Gone, ok ? "Done" : "Nothing to do", message, state.Title);
     }
 
+    /// <summary>
+    /// A bot card's button confirmed by its person: the same handler the interactive card's press runs (the bot's card
+    /// actions, the assistant's answer buttons), and its answer on the page — a robot's action card cannot be changed.
+    /// The link is the press's identity: confirmed again, a Regenerate asks once; a vote is stored once regardless.
+    /// </summary>
+    private static async Task<IResult> PressBotAsync(IServiceProvider services, string token, DingTalkActionClick click, CancellationToken cancellationToken)
+    {
+        if (services.GetService<DingTalkBotCards>() is not { } botCards)
+        {
+            return DingTalkConfirmPage.Page(StatusCodes.Status410Gone, "Nothing to do", "This Hub no longer runs its bot's card actions, so the button does nothing now.");
+        }
+
+        var clickId = "link/" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token)))[..32];
+        try
+        {
+            var answer = await botCards.PressAsync(click, clickId, cancellationToken).ConfigureAwait(false);
+            return DingTalkConfirmPage.BotAnswer(answer);
+        }
+        catch (HubAppNotFoundException)
+        {
+            return DingTalkConfirmPage.AppGone();
+        }
+    }
+
     /// <summary>Whether a link does nothing now — its notification is gone, or its recipient left the directory — and the page saying why.</summary>
     private static bool Unusable(IServiceProvider services, DingTalkActionClick click, [NotNullWhen(false)] DingTalkActionState? state, out IResult refusal)
     {
@@ -227,8 +264,8 @@ internal static partial class DingTalkActionEndpoint
 
     private static IResult Mismatch(IServiceProvider services, string token, DingTalkActionClick click, DingTalkConfirmer who)
     {
-        LogMismatch(Logger(services), click.NotificationId, click.DeliveryId, who.UserId);
-        return DingTalkConfirmPage.SomeoneElse(who.Nick ?? who.UserId, token);
+        LogMismatch(Logger(services), click.Describe(), who.UserId);
+        return DingTalkConfirmPage.SomeoneElse(who.Nick ?? who.UserId, token, bot: click.Bot is not null);
     }
 
     /// <summary>
@@ -282,8 +319,8 @@ internal static partial class DingTalkActionEndpoint
     [LoggerMessage(EventId = LogEvents.DingTalkActionFollowUpFailed, Level = LogLevel.Warning, Message = "The follow-up of a decision on DingTalk was not sent (notification {NotificationId}, delivery {DeliveryId}: {Error}); the decision is recorded and its links answer that it is decided.")]
     private static partial void LogFollowUpFailed(ILogger logger, string notificationId, long deliveryId, string error);
 
-    [LoggerMessage(EventId = LogEvents.DingTalkActionSignInMismatch, Level = LogLevel.Warning, Message = "A DingTalk button of notification {NotificationId} (delivery {DeliveryId}) was opened by DingTalk user {UserId}, not its recipient (a forwarded card or copied link); nothing was shown or recorded.")]
-    private static partial void LogMismatch(ILogger logger, string notificationId, long deliveryId, string userId);
+    [LoggerMessage(EventId = LogEvents.DingTalkActionSignInMismatch, Level = LogLevel.Warning, Message = "A DingTalk button ({Button}) was opened by DingTalk user {UserId}, not its recipient (a forwarded card or copied link); nothing was shown or recorded.")]
+    private static partial void LogMismatch(ILogger logger, string button, string userId);
 
     [LoggerMessage(EventId = LogEvents.DingTalkActionSignInFailed, Level = LogLevel.Warning, Message = "DingTalk did not confirm who opened a notification button ({Code}); nothing was recorded.")]
     private static partial void LogSignInFailed(ILogger logger, string code);

@@ -1,5 +1,6 @@
 using Larkway.Hub.Notifications;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Larkway.Hub.Platform.Configuration;
 using Microsoft.AspNetCore.DataProtection;
@@ -9,8 +10,10 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 namespace Larkway.Hub.DingTalk.Notifications;
 
 /// <summary>
-/// One button of a notification sent on DingTalk: which notification, which delivery (so which person), which action, and
-/// the button's text as the person saw it (asked on the confirm page; absent from links made before it was kept).
+/// One button sent on DingTalk as a link, for one person: a notification's (which notification, which delivery, which
+/// action), or — when <see cref="Bot"/> is set — a bot card's or an assistant answer's, sent without a card template
+/// (no notification, delivery 0). The button's text as the person saw it is asked on the confirm page (absent from
+/// links made before it was kept).
 /// </summary>
 internal sealed record DingTalkActionClick(
     [property: JsonPropertyName("n")] string NotificationId,
@@ -18,11 +21,29 @@ internal sealed record DingTalkActionClick(
     [property: JsonPropertyName("u")] string UserId,
     [property: JsonPropertyName("a")] string Action,
     [property: JsonPropertyName("i")] int Button,
-    [property: JsonPropertyName("t")] string? Label = null);
+    [property: JsonPropertyName("t")] string? Label = null,
+    [property: JsonPropertyName("b")] DingTalkBotPress? Bot = null)
+{
+    /// <summary>A bot card's button (or an answer's) for <paramref name="userId"/>: its action and the value its press carries.</summary>
+    public static DingTalkActionClick ForBot(string app, string userId, string action, JsonObject value, string label) =>
+        new("", 0, userId, action, 0, label, new DingTalkBotPress(app, value.ToJsonString()));
+
+    /// <summary>What the log says the link was: the notification's delivery, or the bot's action.</summary>
+    public string Describe() => Bot is { } bot ? $"bot card action '{Action}' of app {bot.App}" : $"notification {NotificationId}, delivery {DeliveryId}";
+}
 
 /// <summary>
-/// DingTalk's action cards open links; they do not call back. So each button of a notification sent on DingTalk is a link
-/// to <c>/dingtalk/actions/{token}</c> on the Hub, made for its recipient: the token is the click itself, encrypted and
+/// A bot card's button carried by a link: the DingTalk app whose bot answers the press, and the button's value (a JSON
+/// object with the action, as an interactive card's button params carry it).
+/// </summary>
+internal sealed record DingTalkBotPress(
+    [property: JsonPropertyName("p")] string App,
+    [property: JsonPropertyName("v")] string Value);
+
+/// <summary>
+/// DingTalk's action cards open links; they do not call back. So each button of a notification sent on DingTalk — and of
+/// a bot card or an assistant answer's feedback on an app without a card template — is a link to
+/// <c>/dingtalk/actions/{token}</c> on the Hub, made for its recipient: the token is the click itself, encrypted and
 /// authenticated with the Hub's Data Protection keys and valid for <see cref="Lifetime"/>, so nobody can forge a click
 /// for another notification, person or action. A link names its person but does not prove who holds it (a card can be
 /// forwarded, a URL copied): the confirm page acts only for a DingTalk sign-in of that very person

@@ -50,9 +50,18 @@ internal sealed record DingTalkActionState(
         return new DingTalkActionState(title, facts, appName, decider, mine.FirstOrDefault(a => a.Action == click.Action), decided) { RecipientLeft = left };
     }
 
-    /// <summary>The Hub app that sent the click's delivery, or null when the notification or delivery is no longer on record.</summary>
+    /// <summary>
+    /// The Hub app that sent the click's delivery (a bot card's: its own app), or null when the notification or delivery is
+    /// no longer on record.
+    /// </summary>
     public static async Task<string?> AppOfAsync(IServiceProvider services, DingTalkActionClick click, CancellationToken cancellationToken)
     {
+        if (click.Bot is { } bot)
+        {
+            // A bot card's link names its app itself: there is no notification behind it.
+            return bot.App;
+        }
+
         var found = await services.GetRequiredService<NotificationStore>().GetAsync(click.NotificationId, cancellationToken).ConfigureAwait(false);
         return found is { } f && f.Deliveries.FirstOrDefault(d => d.Id == click.DeliveryId) is { } delivery ? delivery.App ?? f.Notification.App : null;
     }

@@ -22,9 +22,26 @@ internal static class DingTalkConfirmPage
             .Append(Facts(state))
             .Append("<p class=\"who\">Deciding as <strong>").Append(Encode(state.Decider)).Append("</strong>")
             .Append(state.Decider == click.UserId ? "" : $" <span class=\"id\">({Encode(click.UserId)})</span>").Append("</p>")
-            .Append("<div class=\"actions\"><form method=\"post\"><button type=\"submit\">Confirm</button></form>")
-            .Append("<form method=\"get\"><input type=\"hidden\" name=\"").Append(CancelQuery).Append("\" value=\"1\"><button type=\"submit\" class=\"secondary\">Cancel</button></form></div>");
+            .Append(Buttons);
         return Html(StatusCodes.Status200OK, "Confirm", state.Title, body.ToString());
+    }
+
+    /// <summary>A bot card's button: what it is, who presses it, with Confirm and Cancel (opening the link never presses it).</summary>
+    public static IResult AskBot(DingTalkActionClick click, string presser) =>
+        Html(StatusCodes.Status200OK, "Confirm", null,
+            new StringBuilder()
+                .Append("<p class=\"what\">Press <strong>").Append(Encode(LabelOf(click))).Append("</strong>?</p>")
+                .Append("<p class=\"who\">As <strong>").Append(Encode(presser)).Append("</strong></p>")
+                .Append(Buttons).ToString());
+
+    /// <summary>What the bot answered a confirmed press: its card's text, else its toast, else that it is done.</summary>
+    public static IResult BotAnswer(Larkway.Hub.Bots.CardClickAnswer? answer)
+    {
+        var toast = answer?.Toast?.Text.Trim() is { Length: > 0 } t ? t : null;
+        var card = answer?.Card is { Markdown.Length: > 0 } c ? c : null;
+        var heading = card is not null && toast is not null ? toast : "Done";
+        var message = card?.Markdown ?? toast ?? "The button was pressed. You can close this page.";
+        return Page(StatusCodes.Status200OK, heading, message);
     }
 
     /// <summary>
@@ -44,6 +61,11 @@ internal static class DingTalkConfirmPage
             ? Page(StatusCodes.Status409Conflict, "Already used", $"This button was already used, on {When(used.At)}. Nothing more was recorded.", state.Title)
             : null;
     }
+
+    // Confirm posts to the link itself; Cancel is a GET that never acts.
+    private static readonly string Buttons =
+        "<div class=\"actions\"><form method=\"post\"><button type=\"submit\">Confirm</button></form>"
+        + $"<form method=\"get\"><input type=\"hidden\" name=\"{CancelQuery}\" value=\"1\"><button type=\"submit\" class=\"secondary\">Cancel</button></form></div>";
 
     /// <summary>Cancel: nothing recorded, and the button still works.</summary>
     public static IResult Cancelled() =>
@@ -72,10 +94,12 @@ internal static class DingTalkConfirmPage
     /// Someone signed in who is not the link's recipient (a forwarded card, a copied link): nothing of the notification is
     /// shown, and the way to sign in with another account is offered (a plain link: DingTalk asks again).
     /// </summary>
-    public static IResult SomeoneElse(string signedInAs, string token) =>
-        Html(StatusCodes.Status403Forbidden, "Not your decision", null,
-            $"<p>You are signed in to DingTalk as <strong>{Encode(signedInAs)}</strong>, but this notification was sent to someone else. Only the person it was sent to can decide, so nothing was shown or recorded.</p>"
-            + $"<p class=\"about\">If it was forwarded to you, ask the sender to send it to you. If this is your notification, <a href=\"{Encode(DingTalkActionLinks.PathPrefix + token)}?{DingTalkActionEndpoint.SignInAgainQuery}=1\">sign in with your own DingTalk account</a>.</p>");
+    public static IResult SomeoneElse(string signedInAs, string token, bool bot = false) =>
+        Html(StatusCodes.Status403Forbidden, bot ? "Not your button" : "Not your decision", null,
+            (bot
+                ? $"<p>You are signed in to DingTalk as <strong>{Encode(signedInAs)}</strong>, but this button was sent to someone else. Only the person it was sent to can press it, so nothing was done.</p>"
+                : $"<p>You are signed in to DingTalk as <strong>{Encode(signedInAs)}</strong>, but this notification was sent to someone else. Only the person it was sent to can decide, so nothing was shown or recorded.</p>")
+            + $"<p class=\"about\">If it was forwarded to you, ask the sender to send it to you. If this is your {(bot ? "button" : "notification")}, <a href=\"{Encode(DingTalkActionLinks.PathPrefix + token)}?{DingTalkActionEndpoint.SignInAgainQuery}=1\">sign in with your own DingTalk account</a>.</p>");
 
     /// <summary>The person who signed in is not a member of the organisation of the app that sent the notification.</summary>
     public static IResult NotAMember(string? signedInAs) =>

@@ -34,6 +34,23 @@ public sealed class DingTalkActionLinksTests
     }
 
     [Fact]
+    public void A_bot_cards_link_carries_its_app_action_and_value_and_a_notifications_link_carries_none()
+    {
+        var time = Now();
+        var links = Links(time, TimeSpan.FromMinutes(30));
+        var value = new System.Text.Json.Nodes.JsonObject { ["feedback"] = "helpful", ["answer_id"] = "turn-7" };
+        var read = links.Read(TokenOf(links.For(DingTalkActionClick.ForBot("dt-org", "bob", "feedback", value, "👍 Helpful")))).ShouldNotBeNull();
+
+        read.UserId.ShouldBe("bob");
+        read.Action.ShouldBe("feedback");
+        read.Label.ShouldBe("👍 Helpful");
+        var bot = read.Bot.ShouldNotBeNull();
+        bot.App.ShouldBe("dt-org");
+        System.Text.Json.Nodes.JsonNode.DeepEquals(System.Text.Json.Nodes.JsonNode.Parse(bot.Value), value).ShouldBeTrue(bot.Value);
+        links.Read(TokenOf(links.For(Click))).ShouldNotBeNull().Bot.ShouldBeNull();
+    }
+
+    [Fact]
     public void The_default_lifetime_is_three_days()
     {
         var time = Now();
