@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 
 namespace Larkway.DingTalk.Stream;
@@ -16,7 +17,10 @@ public sealed class DingTalkStreamMessage
     /// <summary><c>EVENT</c> or <c>CALLBACK</c>.</summary>
     public string Type { get; }
 
-    /// <summary>The frame's headers as sent (<c>topic</c>, <c>messageId</c>, <c>time</c>, <c>eventType</c>…).</summary>
+    /// <summary>
+    /// The frame's headers as sent (<c>topic</c>, <c>messageId</c>, <c>time</c>…; an EVENT's <c>eventId</c>, <c>eventType</c>,
+    /// <c>eventBornTime</c>, <c>eventCorpId</c> and <c>eventUnifiedAppId</c>, read typed below).
+    /// </summary>
     public IReadOnlyDictionary<string, string> Headers { get; }
 
     /// <summary>The payload: a JSON document, as DingTalk sent it (a string inside the frame).</summary>
@@ -36,6 +40,19 @@ public sealed class DingTalkStreamMessage
 
     /// <summary>An event's id (<c>eventId</c> header), the key to deduplicate events by across connections.</summary>
     public string? EventId => Headers.GetValueOrDefault("eventId");
+
+    /// <summary>The corp (organisation) an event belongs to (<c>eventCorpId</c> header), or null for callbacks.</summary>
+    public string? EventCorpId => Headers.GetValueOrDefault("eventCorpId");
+
+    /// <summary>The unified app id of the app an event was pushed for (<c>eventUnifiedAppId</c> header), or null for callbacks.</summary>
+    public string? EventUnifiedAppId => Headers.GetValueOrDefault("eventUnifiedAppId");
+
+    /// <summary>When DingTalk says an event happened (<c>eventBornTime</c> header, Unix milliseconds); null when absent or not a time.</summary>
+    public DateTimeOffset? EventBornTime =>
+        long.TryParse(Headers.GetValueOrDefault("eventBornTime"), NumberStyles.None, CultureInfo.InvariantCulture, out var ms)
+        && ms is > 0 and < 253_402_300_800_000
+            ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
+            : null;
 
     /// <summary>True for a message sent to the app's robot.</summary>
     public bool IsRobotMessage => Type == "CALLBACK" && Topic is DingTalkStreamTopics.RobotMessages or DingTalkStreamTopics.RobotDelegateMessages;

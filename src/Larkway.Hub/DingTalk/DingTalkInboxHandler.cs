@@ -28,8 +28,11 @@ internal sealed class DingTalkInboxHandler(AppBots bots, HubAppRegistry apps, No
     {
         ArgumentNullException.ThrowIfNull(item);
 
-        // DingTalk's push says nothing of when it happened that every kind shares: the Hub's receipt stands for it.
-        return new InboxEventContext(item.Id, item.AppName, ChannelPlatform.DingTalk, item.EventType, item.DedupKey, null, item.ReceivedAt, JsonElement.Parse(item.Body));
+        // DingTalk's push says nothing of when it happened that every kind shares: the Hub's receipt stands for it. A Stream
+        // event is kept as its frame; the event is its data, and what the headers say (the corp) its native reading.
+        var (body, origin) = DingTalkStoredEvent.Read(item);
+        var context = new InboxEventContext(item.Id, item.AppName, ChannelPlatform.DingTalk, item.EventType, item.DedupKey, null, item.ReceivedAt, body);
+        return origin is null ? context : context.WithNative(origin);
     }
 
     /// <summary>Handles one claimed DingTalk event; throws to have the inbox retry it.</summary>

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Larkway.DingTalk.Stream;
 using Larkway.Hub.Inbox;
 
 namespace Larkway.Hub.DingTalk;
@@ -34,6 +35,17 @@ internal sealed class DingTalkIngest(InboxStore inbox, InboxTelemetry? telemetry
     /// <summary>Stores an event, deduplicated on its eventId (or, for pushes without one, on its content).</summary>
     public Task<InboxAppendResult> EventAsync(string appName, string appKey, string eventType, string? eventId, string json, InboxTransport transport, CancellationToken cancellationToken) =>
         AppendAsync(appName, EventTypePrefix + Short(eventType), transport, Key(appKey, "evt", eventId, json), json, cancellationToken);
+
+    /// <summary>
+    /// Stores a Stream EVENT as its frame (<see cref="DingTalkStoredEvent"/>: the headers name the corp), deduplicated on
+    /// its eventId or, without one, on its data — the headers differ between pushes of the same event.
+    /// </summary>
+    public Task<InboxAppendResult> StreamEventAsync(string appName, string appKey, DingTalkStreamMessage message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return AppendAsync(appName, EventTypePrefix + Short(message.EventType ?? "unknown"), StreamTransport, Key(appKey, "evt", message.EventId, message.Data),
+            DingTalkStoredEvent.Of(message), cancellationToken);
+    }
 
     /// <summary>Stores a card callback, deduplicated on the frame's message id.</summary>
     public Task<InboxAppendResult> CardCallbackAsync(string appName, string appKey, string messageId, string json, CancellationToken cancellationToken) =>

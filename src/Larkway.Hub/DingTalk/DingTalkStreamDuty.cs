@@ -95,7 +95,7 @@ internal sealed partial class DingTalkStreamDuty(StoredApp app, DingTalkIngest i
 
             if (message.Type == "EVENT")
             {
-                await ingest.EventAsync(App.Name, App.AppId, message.EventType ?? "unknown", message.EventId, message.Data, DingTalkIngest.StreamTransport, cancellationToken).ConfigureAwait(false);
+                await ingest.StreamEventAsync(App.Name, App.AppId, message, cancellationToken).ConfigureAwait(false);
                 return DingTalkStreamAck.Success;
             }
 

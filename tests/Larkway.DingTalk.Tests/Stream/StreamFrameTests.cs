@@ -21,6 +21,38 @@ public sealed class StreamFrameTests
         frame.Data.ShouldBe("""{"msgId":"msg01"}""");
     }
 
+    /// <summary>
+    /// An EVENT's own headers, named as DingTalk's official Java Stream SDK names them (its <c>EventHeaders</c> class:
+    /// eventId, eventBornTime, eventCorpId, eventUnifiedAppId, eventType), read typed.
+    /// </summary>
+    [Fact]
+    public void An_event_frame_tells_its_type_id_time_corp_and_unified_app()
+    {
+        var frame = StreamFrame.TryParse(Encoding.UTF8.GetBytes("""
+            {"specVersion":"1.0","type":"EVENT","headers":{"appId":"a1","connectionId":"k1","contentType":"application/json","messageId":"m-2","time":"1718000000100","topic":"user_add_org","eventId":"e-7","eventType":"user_add_org","eventBornTime":"1718000000000","eventCorpId":"dingcorp01","eventUnifiedAppId":"5f3c1a2b-0d4e-4f60-8a71-0000e0a10001"},"data":"{\"userId\":[\"erin\"]}"}
+            """))!;
+
+        var message = new DingTalkStreamMessage(frame.Type, frame.Headers, frame.Data, "k1");
+
+        message.EventType.ShouldBe("user_add_org");
+        message.EventId.ShouldBe("e-7");
+        message.EventBornTime.ShouldBe(DateTimeOffset.FromUnixTimeMilliseconds(1718000000000));
+        message.EventCorpId.ShouldBe("dingcorp01");
+        message.EventUnifiedAppId.ShouldBe("5f3c1a2b-0d4e-4f60-8a71-0000e0a10001");
+    }
+
+    [Fact]
+    public void A_callback_frame_has_no_event_headers_and_a_bad_born_time_reads_as_none()
+    {
+        var callback = new DingTalkStreamMessage("CALLBACK", new Dictionary<string, string> { ["topic"] = DingTalkStreamTopics.RobotMessages }, "{}", "k1");
+        callback.EventCorpId.ShouldBeNull();
+        callback.EventUnifiedAppId.ShouldBeNull();
+        callback.EventBornTime.ShouldBeNull();
+
+        new DingTalkStreamMessage("EVENT", new Dictionary<string, string> { ["eventBornTime"] = "yesterday" }, "{}", "k1").EventBornTime.ShouldBeNull();
+        new DingTalkStreamMessage("EVENT", new Dictionary<string, string> { ["eventBornTime"] = "-5" }, "{}", "k1").EventBornTime.ShouldBeNull();
+    }
+
     [Theory]
     [InlineData("not json")]
     [InlineData("[1,2]")]

@@ -10,7 +10,8 @@ namespace Larkway.Hub.Tests.Directory;
 /// <summary>
 /// DingTalk's contact events as the directory reads them: ids only, so users added or changed and departments created or
 /// changed are read again; a user who left is deleted and a removed department marked deleted. The HTTP push's fields
-/// (UserId, DeptId, TimeStamp, CorpId) and Stream's data (userId, deptId, timeStamp) read alike.
+/// (UserId, DeptId, TimeStamp, CorpId) and Stream's data (userId, deptId, timeStamp) read alike; a Stream event's corp comes
+/// from its frame's eventCorpId header, kept with the stored event.
 /// </summary>
 public sealed class DingTalkDirectoryEventsTests
 {
@@ -31,6 +32,40 @@ public sealed class DingTalkDirectoryEventsTests
         var read = Events.Change(context).ShouldBeOfType<DirectoryToRead>();
         read.Users.ShouldBe(["erin", "frank"]);
         read.Departments.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void A_Stream_event_kept_as_its_frame_names_its_corp_as_the_tenant_and_shows_its_data_alone()
+    {
+        var stored = Stored(DingTalkIngest.StreamTransport, """
+            {"specVersion":"1.0","type":"EVENT","headers":{"appId":"dingkey","topic":"user_add_org","messageId":"m-1","eventId":"e-1","eventType":"user_add_org","eventBornTime":"1764460800456","eventCorpId":"dingcorp","eventUnifiedAppId":"5f3c1a2b-0d4e-4f60-8a71-0000e0a10001"},"data":{"userId":["erin"]}}
+            """);
+
+        var (body, origin) = DingTalkStoredEvent.Read(stored);
+        var context = Context("user_add_org", body.GetRawText()).WithNative(origin.ShouldNotBeNull());
+
+        body.GetRawText().ShouldBe("""{"userId":["erin"]}""");
+        origin.UnifiedAppId.ShouldBe("5f3c1a2b-0d4e-4f60-8a71-0000e0a10001");
+        var head = Events.Head(context).ShouldNotBeNull();
+        head.TenantKey.ShouldBe("dingcorp");
+        head.At.ShouldBe(DateTimeOffset.FromUnixTimeMilliseconds(1764460800456), "no timeStamp in the data: the frame's eventBornTime");
+        Events.Change(context).ShouldBeOfType<DirectoryToRead>().Users.ShouldBe(["erin"]);
+
+        // Not a contact event: no tenant, whatever the frame says.
+        Events.Head(Context("chat_add_member", body.GetRawText()).WithNative(origin)).ShouldNotBeNull().TenantKey.ShouldBeNull();
+    }
+
+    [Fact]
+    public void A_Stream_event_stored_as_its_data_alone_or_an_HTTP_push_shaped_like_a_frame_reads_as_it_is()
+    {
+        var (before, none) = DingTalkStoredEvent.Read(Stored(DingTalkIngest.StreamTransport, """{"timeStamp":"1764460800000","userId":["erin"]}"""));
+        none.ShouldBeNull();
+        before.GetProperty("userId")[0].GetString().ShouldBe("erin");
+
+        var frameLike = """{"type":"EVENT","headers":{"eventCorpId":"forged"},"data":{}}""";
+        var (http, noOrigin) = DingTalkStoredEvent.Read(Stored(DingTalkIngest.CallbackTransport, frameLike));
+        noOrigin.ShouldBeNull();
+        http.GetRawText().ShouldBe(frameLike);
     }
 
     [Fact]
@@ -84,6 +119,9 @@ public sealed class DingTalkDirectoryEventsTests
         Events.Change(Context("user_add_org", """{"UserId":[]}""")).ShouldBeNull();
         Events.Change(Context("org_dept_create", """{"DeptId":["x"]}""")).ShouldBeNull();
     }
+
+    private static InboxEvent Stored(InboxTransport transport, string body) =>
+        new() { Id = 1, AppName = "dt-dir", EventType = DingTalkIngest.EventTypePrefix + "user_add_org", Transport = transport, Body = System.Text.Encoding.UTF8.GetBytes(body.Trim()) };
 
     private static InboxEventContext Context(string? eventType, string json, string? storedType = null) =>
         new(1, "dt-dir", ChannelPlatform.DingTalk, storedType ?? DingTalkIngest.EventTypePrefix + eventType, "dt:key:evt:1", null, DateTimeOffset.UnixEpoch, JsonElement.Parse(json));

@@ -42,7 +42,13 @@ public sealed class DingTalkStreamCompatibilityTests
         Assert.Equal("card-compat-1", (await node.NextAsync("card")).GetProperty("outTrackId").GetString());
 
         var eventId = await control.EventAsync("user_add_org", new { userId = new[] { "alice" } });
-        Assert.Equal("user_add_org", (await node.NextAsync("event")).GetProperty("type").GetString());
+        var pushed = await node.NextAsync("event");
+        Assert.Equal("user_add_org", pushed.GetProperty("type").GetString());
+
+        // The event's headers as the official client types them (eventCorpId, eventUnifiedAppId, eventBornTime): the corp is the org's.
+        Assert.Equal(options.DingTalkCorpId, pushed.GetProperty("corpId").GetString());
+        Assert.False(string.IsNullOrEmpty(pushed.GetProperty("unifiedAppId").GetString()));
+        Assert.True(long.TryParse(pushed.GetProperty("bornTime").GetString(), out _));
 
         await node.NextAsync("done");
         Assert.Equal(0, await node.ExitCodeAsync());

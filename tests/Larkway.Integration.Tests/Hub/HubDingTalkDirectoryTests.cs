@@ -2,7 +2,9 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Larkway.Emulator.Hosting;
+using Larkway.Hub.Directory;
 using Larkway.Integration.Tests.DingTalk;
 
 using static Larkway.Integration.Tests.Hub.DirectoryApi;
@@ -116,6 +118,43 @@ public sealed class HubDingTalkDirectoryTests
             () => ControlAsync(HttpMethod.Delete, "/_emulator/dingtalk/departments/50"));
 
         await steps.RunAsync(admin, receiver, "/directory");
+    }
+
+    /// <summary>
+    /// DingTalk's contact API does not say which corp it lists, so a directory synced from it is kept under the placeholder
+    /// tenant; the first contact event over Stream names the corp in its frame's <c>eventCorpId</c> header, and the
+    /// directory moves there. The event a webhook gets is still DingTalk's data alone.
+    /// </summary>
+    [Fact]
+    public async Task A_DingTalk_directory_app_learns_its_tenant_the_corp_from_a_contact_event_over_Stream()
+    {
+        var options = new EmulatorOptions { Port = 0 };
+        await using var emulator = await EmulatorServer.StartAsync(options);
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var hub = await HubSandbox.StartAgainstAsync(emulator, "webhook", Settings);
+        using var admin = Client(hub);
+        using var stream = new DingTalkStreamControl(emulator.BaseUrl, EmulatorOptions.DefaultDingTalkAppKey);
+        await HubDingTalkTests.AddAppAsync(admin, emulator);
+        (await admin.PostAsJsonAsync("/api/v1/webhooks", new { url = receiver.Url("/dingtalk").ToString(), event_types = new[] { "dingtalk.event.user_add_org" } })).EnsureSuccessStatusCode();
+        (await SyncAsync(admin)).GetProperty("status").GetString().ShouldBe("completed");
+        var tenant = hub.Host.Services.GetRequiredService<DirectoryTenant>();
+        (await tenant.CurrentAsync(CancellationToken.None)).ShouldBe(tenant.Placeholder, "the contact API does not name the corp");
+
+        await HubSandbox.WaitUntilAsync(() => stream.OpenConnectionIdsAsync().GetAwaiter().GetResult().Count > 0, "the Hub's Stream connection", seconds: 60);
+        using (var added = await hub.Control.PutAsJsonAsync("/_emulator/dingtalk/users/erin", new { name = DirectoryContactSteps.Name, deptIds = new[] { 2 }, email = DirectoryContactSteps.Email }))
+        {
+            added.StatusCode.ShouldBe(HttpStatusCode.OK, await added.Content.ReadAsStringAsync());
+        }
+
+        await HubSandbox.WaitUntilAsync(() => tenant.CurrentAsync(CancellationToken.None).GetAwaiter().GetResult() == options.DingTalkCorpId, "the corp learned as the tenant", seconds: 60);
+        await HubSandbox.WaitUntilAsync(
+            () => ListAsync(admin, "/api/v1/directory/people?limit=100").GetAwaiter().GetResult().Any(p => p.GetProperty("user_id").GetString() == "erin"), "the person added", seconds: 60);
+        (await ListAsync(admin, "/api/v1/directory/people?limit=100")).Count.ShouldBe(5, "the synced people moved to the corp with the new one");
+
+        await HubSandbox.WaitUntilAsync(() => receiver.At("/dingtalk").Count >= 1, "the event at the webhook", seconds: 60);
+        var forwarded = JsonDocument.Parse(receiver.At("/dingtalk")[0].Body).RootElement.GetProperty("event");
+        forwarded.GetProperty("userId").EnumerateArray().Select(u => u.GetString()).ShouldBe(["erin"]);
+        forwarded.TryGetProperty("headers", out _).ShouldBeFalse("the webhook gets the event's data, not the stored frame");
     }
 
     private static HttpClient Client(HubSandbox hub)

@@ -46,7 +46,7 @@ client.registerCallbackListener(TOPIC_CARD, (res) => {
   finishWhenAllSeen();
 });
 client.registerAllEventListener((event) => {
-  say({ event: { type: event.headers.eventType, id: event.headers.eventId } });
+  say({ event: { type: event.headers.eventType, id: event.headers.eventId, corpId: event.headers.eventCorpId, unifiedAppId: event.headers.eventUnifiedAppId, bornTime: event.headers.eventBornTime } });
   seen.event = true;
   finishWhenAllSeen();
   return { status: EventAck.SUCCESS, message: 'OK' };

@@ -56,7 +56,7 @@ internal sealed class CardClicks(DingTalkStreamHub hub, CardStore cards, Emulato
 {
     public async Task<CardClickOutcome> ClickAsync(CardInstance card, string userId, CardButton button, CancellationToken cancellationToken)
     {
-        var data = CallbackData(hub.Options.CorpId, card.OutTrackId, userId, button.ActionId!, button.Params);
+        var data = CallbackData(hub.CorpIdOf(card.AppKey), card.OutTrackId, userId, button.ActionId!, button.Params);
         var (push, ack) = await hub.PushCallbackForAnswerAsync(card.AppKey, StreamTopics.CardCallback, data, options.DingTalkCardCallbackTimeout, cancellationToken);
         if (push.ConnectionId is null)
         {

@@ -24,7 +24,7 @@ internal sealed class InboundRobotMessages(DingTalkStreamHub hub, RobotSessions 
         var (session, expiresAt) = sessions.Open(request.AppKey, conversationId);
         var webhook = $"{origin}{DingTalkStreamEndpoints.SessionWebhookPath}?session={session}";
         var msgId = RobotMessages.NewMsgId();
-        var data = RobotMessages.Build(request, hub.Options, msgId, webhook, expiresAt, now).ToJsonString(StreamHttp.Json);
+        var data = RobotMessages.Build(request, hub.CorpIdOf(request.AppKey), msgId, webhook, expiresAt, now).ToJsonString(StreamHttp.Json);
         messages.Append(new DingTalkUserMessage(msgId, request.AppKey, conversationId, request.ConversationType, request.SenderStaffId, request.SenderNick, request.Text, request.AtBot, now));
 
         var push = await hub.PushCallbackAsync(request.AppKey, StreamTopics.RobotMessage, data);

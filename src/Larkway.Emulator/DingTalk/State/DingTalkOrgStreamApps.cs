@@ -6,7 +6,8 @@ namespace Larkway.Emulator.DingTalk.State;
 
 /// <summary>
 /// Stream connections for the org's apps: the app whose tokens, robots and users the other endpoints serve opens
-/// Stream connections with the same AppKey and AppSecret, as on DingTalk. The Stream options' own app is still admitted.
+/// Stream connections with the same AppKey and AppSecret, as on DingTalk, and its EVENTs carry the org's corpId. The
+/// Stream options' own app is still admitted.
 /// </summary>
 internal sealed class DingTalkOrgStreamApps(DingTalkOrg org, IDingTalkStreamApps fallback) : IDingTalkStreamApps
 {
@@ -20,4 +21,7 @@ internal sealed class DingTalkOrgStreamApps(DingTalkOrg org, IDingTalkStreamApps
 
         return fallback.TryAuthenticate(clientId, clientSecret, out appKey);
     }
+
+    // An app of the org is in the org's corp, the one its token, sign-in and HTTP callbacks name too.
+    public string? CorpIdOf(string appKey) => org.FindApp(appKey) is not null ? org.CorpId : fallback.CorpIdOf(appKey);
 }

@@ -216,6 +216,7 @@ internal static class DingTalkStreamControlEndpoints
             return invalid;
         }
 
+        var appKey = StreamHttp.String(body, "appKey") ?? hub.Options.ClientId;
         var data = body.TryGetProperty("data", out _) ? DataJson(body) : null;
         if (data is null)
         {
@@ -227,10 +228,10 @@ internal static class DingTalkStreamControlEndpoints
             }
 
             var parameters = body.TryGetProperty("params", out var p) && p.ValueKind == JsonValueKind.Object ? JsonNode.Parse(p.GetRawText()) as JsonObject : null;
-            data = Chat.CardClicks.CallbackData(hub.Options.CorpId, outTrackId, userId, StreamHttp.String(body, "actionId") ?? "submit", parameters);
+            data = Chat.CardClicks.CallbackData(hub.CorpIdOf(appKey), outTrackId, userId, StreamHttp.String(body, "actionId") ?? "submit", parameters);
         }
 
-        var push = await hub.PushCallbackAsync(StreamHttp.String(body, "appKey") ?? hub.Options.ClientId, StreamTopics.CardCallback, data);
+        var push = await hub.PushCallbackAsync(appKey, StreamTopics.CardCallback, data);
         return StreamHttp.Ok(context, new { push.MessageId, push.ConnectionId });
     }
 

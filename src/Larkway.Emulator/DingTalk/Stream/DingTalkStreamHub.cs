@@ -44,12 +44,14 @@ internal sealed partial class DingTalkStreamHub : IDisposable
     private readonly Queue<string> _sentOrder = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly DingTalkStreamOptions _options;
+    private readonly IDingTalkStreamApps _apps;
     private readonly TimeProvider _time;
     private readonly ILogger<DingTalkStreamHub> _logger;
 
-    public DingTalkStreamHub(DingTalkStreamOptions options, TimeProvider time, StreamTickets tickets, StreamFaults faults, DingTalkStreamDeliveryLog log, ILogger<DingTalkStreamHub> logger)
+    public DingTalkStreamHub(DingTalkStreamOptions options, IDingTalkStreamApps apps, TimeProvider time, StreamTickets tickets, StreamFaults faults, DingTalkStreamDeliveryLog log, ILogger<DingTalkStreamHub> logger)
     {
         _options = options;
+        _apps = apps;
         _time = time;
         Tickets = tickets;
         Faults = faults;
@@ -58,6 +60,9 @@ internal sealed partial class DingTalkStreamHub : IDisposable
     }
 
     public DingTalkStreamOptions Options => _options;
+
+    /// <summary>The corp an app's frames name (<c>eventCorpId</c>): the org's for the org's apps, else the Stream options' own.</summary>
+    public string CorpIdOf(string appKey) => _apps.CorpIdOf(appKey) ?? _options.CorpId;
 
     public StreamTickets Tickets { get; }
 
@@ -222,7 +227,7 @@ internal sealed partial class DingTalkStreamHub : IDisposable
     public async Task<DingTalkStreamPush> PushEventAsync(string appKey, string eventType, string dataJson)
     {
         var bornMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        var headers = StreamFrames.EventHeaders(StreamFrames.NewMessageId(), eventType, bornMs, _options.CorpId, _options.UnifiedAppId);
+        var headers = StreamFrames.EventHeaders(StreamFrames.NewMessageId(), eventType, bornMs, CorpIdOf(appKey), _options.UnifiedAppId);
         return await PushUntilAckedAsync(new PendingPush(StreamFrames.NewMessageId(), appKey, StreamFrameTypes.Event, eventType, dataJson, headers));
     }
 

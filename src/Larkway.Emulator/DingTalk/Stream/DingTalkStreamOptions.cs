@@ -17,7 +17,10 @@ public sealed class DingTalkStreamOptions
 
     public string ClientSecret { get; set; } = DefaultClientSecret;
 
-    /// <summary>The org's corpId, written as <c>senderCorpId</c> and <c>eventCorpId</c>.</summary>
+    /// <summary>
+    /// The corpId of this options' own app, written as <c>senderCorpId</c> and <c>eventCorpId</c> (the DingTalk org's apps
+    /// carry the org's, <see cref="Hosting.EmulatorOptions.DingTalkCorpId"/>, in <c>eventCorpId</c>).
+    /// </summary>
     public string CorpId { get; set; } = "dingemulatorcorp0001";
 
     /// <summary>What frames carry as <c>eventUnifiedAppId</c> (a unified app id is a UUID on DingTalk).</summary>

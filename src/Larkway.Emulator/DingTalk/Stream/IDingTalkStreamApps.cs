@@ -11,6 +11,9 @@ public interface IDingTalkStreamApps
 {
     /// <summary>True when the pair is an app's credentials; <paramref name="appKey"/> is then the app the connection belongs to.</summary>
     bool TryAuthenticate(string clientId, string clientSecret, out string appKey);
+
+    /// <summary>The corp (organisation) <paramref name="appKey"/> belongs to, as its EVENTs name it in <c>eventCorpId</c>; null for an unknown app.</summary>
+    string? CorpIdOf(string appKey);
 }
 
 /// <summary>One app, from <see cref="DingTalkStreamOptions.ClientId"/> and <see cref="DingTalkStreamOptions.ClientSecret"/>.</summary>
@@ -25,4 +28,6 @@ public sealed class DefaultDingTalkStreamApps(DingTalkStreamOptions options) : I
         var secretMatches = CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(clientSecret), Encoding.UTF8.GetBytes(options.ClientSecret));
         return idMatches & secretMatches;
     }
+
+    public string? CorpIdOf(string appKey) => appKey == options.ClientId ? options.CorpId : null;
 }

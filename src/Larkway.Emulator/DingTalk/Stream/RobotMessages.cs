@@ -18,14 +18,14 @@ internal sealed record RobotMessageRequest(string AppKey, string ConversationTyp
 /// </summary>
 internal static class RobotMessages
 {
-    public static JsonObject Build(RobotMessageRequest request, DingTalkStreamOptions options, string msgId, string sessionWebhook, DateTimeOffset sessionExpiresAt, DateTimeOffset now)
+    public static JsonObject Build(RobotMessageRequest request, string corpId, string msgId, string sessionWebhook, DateTimeOffset sessionExpiresAt, DateTimeOffset now)
     {
         var chatbotUserId = "$:LWCP_v1:$" + Derive("bot:" + request.AppKey);
         var message = new JsonObject
         {
             ["conversationId"] = ConversationIdOf(request),
             ["atUsers"] = request.AtBot ? new JsonArray(new JsonObject { ["dingtalkId"] = chatbotUserId }) : new JsonArray(),
-            ["chatbotCorpId"] = options.CorpId,
+            ["chatbotCorpId"] = corpId,
             ["chatbotUserId"] = chatbotUserId,
             ["msgId"] = msgId,
             ["senderNick"] = request.SenderNick,
@@ -33,7 +33,7 @@ internal static class RobotMessages
             ["senderStaffId"] = request.SenderStaffId,
             ["sessionWebhookExpiredTime"] = sessionExpiresAt.ToUnixTimeMilliseconds(),
             ["createAt"] = now.ToUnixTimeMilliseconds(),
-            ["senderCorpId"] = options.CorpId,
+            ["senderCorpId"] = corpId,
             ["conversationType"] = request.ConversationType,
             ["senderId"] = "$:LWCP_v1:$" + Derive("user:" + request.SenderStaffId),
             ["isInAtList"] = request.AtBot,

@@ -12,7 +12,8 @@ namespace Larkway.Hub.DingTalk.Directory;
 /// below it); a user who left (<c>user_leave_org</c>) is deleted and a removed department (<c>org_dept_remove</c>) marked
 /// deleted, since DingTalk no longer answers for them. The same events arrive by the HTTP event subscription (the
 /// decrypted push: <c>{"EventType","TimeStamp","CorpId","UserId":[…]}</c>) and by Stream (the EVENT's <c>data</c>, the same
-/// fields in lower camel case: <c>{"timeStamp","userId":[…]}</c>); both are read, field names in either case.
+/// fields in lower camel case: <c>{"timeStamp","userId":[…]}</c>, the corp in the frame's <c>eventCorpId</c> header); both
+/// are read, field names in either case, and the corp is the directory's tenant.
 /// </summary>
 internal sealed class DingTalkDirectoryEvents : IDirectoryEvents
 {
@@ -49,9 +50,11 @@ internal sealed class DingTalkDirectoryEvents : IDirectoryEvents
             return null;
         }
 
-        // Only the HTTP push carries the CorpId (Stream has it in the frame's headers, not in data): the tenant when shown.
+        // The corp is the tenant: the HTTP push carries it as CorpId, a Stream event in its frame's eventCorpId header (kept
+        // with the stored event, read as its origin). Its time likewise: the data's TimeStamp, else the frame's eventBornTime.
         var isContact = EventTypes.Contains(type);
-        return new DirectoryEventHead(type, isContact, isContact ? Str(context.Event, "CorpId") : null, At(context.Event), context.EventId);
+        var origin = context.Native<DingTalkEventOrigin>();
+        return new DirectoryEventHead(type, isContact, isContact ? origin?.CorpId ?? Str(context.Event, "CorpId") : null, At(context.Event) ?? origin?.BornAt, context.EventId);
     }
 
     /// <inheritdoc />

@@ -203,6 +203,35 @@ public sealed class DingTalkStreamDeliveryTests
         Assert.Equal("nack", emulator.DeliveriesOf(failedFrame.MessageId).First(d => d.Direction == "in").Outcome);
     }
 
+    /// <summary>
+    /// The org's own app (the one whose token, users and HTTP callbacks the other endpoints serve) is in the org's corp:
+    /// its EVENTs name that corp in <c>eventCorpId</c>, as its HTTP callbacks do in <c>CorpId</c>, and its robot messages
+    /// in <c>senderCorpId</c> and <c>chatbotCorpId</c>.
+    /// </summary>
+    [Fact]
+    public async Task The_orgs_app_gets_events_and_robot_messages_naming_the_orgs_corp()
+    {
+        await using var emulator = await StartAsync();
+        var appKey = emulator.Options.DingTalkAppKey;
+        using var ticket = await StreamTestClient.OpenAsync(emulator, StreamTestClient.GatewayBody(emulator, clientId: appKey, clientSecret: emulator.Options.DingTalkAppSecret));
+        Assert.Equal(200, ticket.Status);
+        await using var client = await StreamTestClient.ConnectAsync(emulator, new Uri($"{ticket.Json.GetProperty("endpoint").GetString()}?ticket={ticket.Json.GetProperty("ticket").GetString()}"));
+        Assert.NotEqual(emulator.Options.DingTalkStream.CorpId, emulator.Options.DingTalkCorpId);
+
+        using var pushed = await emulator.PostJsonAsync("/_emulator/dingtalk/stream/events", new { eventType = "user_add_org", appKey, data = new { userId = new[] { "erin" } } });
+        var frame = await client.NextAsync(f => f.Type == "EVENT");
+        await client.AckAsync(frame, new { status = "SUCCESS" });
+        Assert.Equal(emulator.Options.DingTalkCorpId, frame.Header("eventCorpId"));
+        Assert.Equal(emulator.Options.DingTalkStream.UnifiedAppId, frame.Header("eventUnifiedAppId"));
+        Assert.Equal(appKey, frame.Header("appId"));
+
+        using var message = await emulator.PostJsonAsync("/_emulator/dingtalk/stream/robot-messages", new { appKey, conversationType = "1", senderStaffId = "manager4821", senderNick = "张三", text = "hi" });
+        var robot = await client.NextAsync(f => f.Topic == StreamTopics.RobotMessage);
+        await client.AckAsync(robot, new { status = "SUCCESS" });
+        Assert.Equal(emulator.Options.DingTalkCorpId, robot.DataJson.GetProperty("senderCorpId").GetString());
+        Assert.Equal(emulator.Options.DingTalkCorpId, robot.DataJson.GetProperty("chatbotCorpId").GetString());
+    }
+
     [Fact]
     public async Task An_event_is_pushed_again_with_the_same_message_id_until_an_ack_takes_it()
     {
