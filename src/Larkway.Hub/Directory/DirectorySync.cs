@@ -35,6 +35,7 @@ internal sealed partial class SyncPageJsonContext : JsonSerializerContext;
 internal sealed partial class DirectorySync(
     DirectoryStore store,
     DirectorySources sources,
+    DirectoryTenant tenant,
     DirectoryPacer pacer,
     DirectoryTelemetry telemetry,
     IOptions<DirectoryOptions> options,
@@ -73,13 +74,16 @@ internal sealed partial class DirectorySync(
             return WorkOutcome<WorkItemRow>.Done();
         }
 
+        // The directory's tenant now, not the one the run started under: a tenant learned meanwhile (the first event of the
+        // directory app) moved what was kept under the placeholder, and the run's later pages must not write there again.
+        var tenantKey = await tenant.CurrentAsync(cancellationToken).ConfigureAwait(false);
         if (page.Step == "finish")
         {
-            return await FinishAsync(run, item, cancellationToken).ConfigureAwait(false);
+            return await FinishAsync(run, tenantKey, item, cancellationToken).ConfigureAwait(false);
         }
 
         var app = page.App ?? run.App;
-        var write = await sources.WriteAsync(new DirectoryWrite(run.TenantKey, app, SourceOf(run.Kind), run.Id, time.GetUtcNow(), run.Id), cancellationToken).ConfigureAwait(false);
+        var write = await sources.WriteAsync(new DirectoryWrite(tenantKey, app, SourceOf(run.Kind), run.Id, time.GetUtcNow(), run.Id), cancellationToken).ConfigureAwait(false);
         try
         {
             var (source, reader) = await sources.OpenAsync(app, cancellationToken).ConfigureAwait(false);
@@ -214,7 +218,7 @@ internal sealed partial class DirectorySync(
         return RunCounts.Of(applied, apiCalls: 1, departments: false);
     }
 
-    private async Task<WorkOutcome<WorkItemRow>> FinishAsync(DirectorySyncRunRow run, WorkItemRow item, CancellationToken cancellationToken)
+    private async Task<WorkOutcome<WorkItemRow>> FinishAsync(DirectorySyncRunRow run, string tenantKey, WorkItemRow item, CancellationToken cancellationToken)
     {
         var (open, dead) = await store.ItemsLeftAsync(QueueName, run.Id, item.Key, cancellationToken).ConfigureAwait(false);
         if (open > 0)
@@ -222,7 +226,7 @@ internal sealed partial class DirectorySync(
             return WorkOutcome<WorkItemRow>.Defer(time.GetUtcNow() + FinishPoll);
         }
 
-        await store.RecomputePathsAsync(run.TenantKey, cancellationToken).ConfigureAwait(false);
+        await store.RecomputePathsAsync(tenantKey, cancellationToken).ConfigureAwait(false);
         if (dead > 0)
         {
             await ProblemAsync(run.Id, DirectoryProblemKind.PageFailed, "pages",
@@ -232,7 +236,7 @@ internal sealed partial class DirectorySync(
 
         var seen = await store.SeenFieldsAsync(run.Id, cancellationToken).ConfigureAwait(false);
         await ReportMissingFieldsAsync(run, seen, cancellationToken).ConfigureAwait(false);
-        foreach (var department in await store.UnknownDepartmentsAsync(run.TenantKey, ListedProblems, cancellationToken).ConfigureAwait(false))
+        foreach (var department in await store.UnknownDepartmentsAsync(tenantKey, ListedProblems, cancellationToken).ConfigureAwait(false))
         {
             await ProblemAsync(run.Id, DirectoryProblemKind.DepartmentOutOfScope, department,
                 $"People are in department {department}, which the app cannot read (outside its contact scope, or the department scope contact:department.base:readonly is missing): their departments show without a name or path. Add the department to the app's contact scope.",
@@ -249,9 +253,9 @@ internal sealed partial class DirectorySync(
 
         if (complete && current.AllMembers == true && run.Kind != DirectorySyncKind.Scope)
         {
-            var write = await sources.WriteAsync(new DirectoryWrite(run.TenantKey, run.App, SourceOf(run.Kind), run.Id, time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+            var write = await sources.WriteAsync(new DirectoryWrite(tenantKey, run.App, SourceOf(run.Kind), run.Id, time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
             var gone = 0;
-            foreach (var openId in await store.UnseenAsync(run.App, run.TenantKey, run.Id, cancellationToken).ConfigureAwait(false))
+            foreach (var openId in await store.UnseenAsync(run.App, tenantKey, run.Id, cancellationToken).ConfigureAwait(false))
             {
                 gone += (await store.ApplyDeletedUserAsync(write, openId, [], cancellationToken).ConfigureAwait(false)).Deactivated;
             }
@@ -259,7 +263,7 @@ internal sealed partial class DirectorySync(
             await store.AddCountsAsync(run.Id, new RunCounts(Deactivated: gone), cancellationToken).ConfigureAwait(false);
         }
 
-        await StartNextAppAsync(run, cancellationToken).ConfigureAwait(false);
+        await StartNextAppAsync(run, tenantKey, cancellationToken).ConfigureAwait(false);
         var finished = await store.FinishRunAsync(QueueName, run.Id, complete ? DirectorySyncStatus.Completed : DirectorySyncStatus.Incomplete, dead, cancellationToken).ConfigureAwait(false);
         if (finished is not null)
         {
@@ -275,7 +279,7 @@ internal sealed partial class DirectorySync(
     /// starts as this one ends (taking its place as the run going on, so a finish read again after a crash starts none twice).
     /// The runs go one after another because a run knows whom it saw by the person, whichever of their apps showed them.
     /// </summary>
-    private async Task StartNextAppAsync(DirectorySyncRunRow run, CancellationToken cancellationToken)
+    private async Task StartNextAppAsync(DirectorySyncRunRow run, string tenantKey, CancellationToken cancellationToken)
     {
         if (run.Kind == DirectorySyncKind.Scope || sources.Order.After(run.App) is not { } next)
         {
@@ -292,7 +296,7 @@ internal sealed partial class DirectorySync(
             return;
         }
 
-        await store.StartRunAsync(next, run.TenantKey, run.Kind, run.Trigger, FirstItems, cancellationToken, replacing: run.Id).ConfigureAwait(false);
+        await store.StartRunAsync(next, tenantKey, run.Kind, run.Trigger, FirstItems, cancellationToken, replacing: run.Id).ConfigureAwait(false);
     }
 
     private async Task ReportMissingFieldsAsync(DirectorySyncRunRow run, SeenFields seen, CancellationToken cancellationToken)
