@@ -169,6 +169,7 @@ public sealed class ConsolePeopleBrowserTests(BrowserFixture browser) : IClassFi
         await page.SetViewportSizeAsync(1280, 900);
         await page.ReloadAsync();
         await Assertions.Expect(page.Locator($"tr[data-person='{erin.Id}'] td.platforms .platform")).ToHaveTextAsync("DingTalk");
+        await Assertions.Expect(page.Locator($"tr[data-person='{alice.Id}']")).ToContainTextAsync("Engineering; Engineering (dingtalk-sandbox); Engineering (wecom-sandbox)");
         await Assertions.Expect(page.Locator($"tr[data-person='{alice.Id}'] td.platforms .platform")).ToHaveCountAsync(3);
         await Assertions.Expect(page.Locator("tr[data-person] td:first-child > a", new() { HasText = "Alice Chen" })).ToHaveCountAsync(1);
         (await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth")).ShouldBeTrue("the page itself does not scroll sideways");

@@ -14,6 +14,9 @@ internal sealed class DirectoryService(DirectoryStore store, DirectoryTenant ten
     /// <summary>The apps the directory reads, first to last (<see cref="App"/>, then <see cref="DirectoryOptions.AlsoFrom"/>).</summary>
     public IReadOnlyList<string> Apps => sources.Order.Apps;
 
+    /// <summary>The app after the first that a department is from (its id <c>{app}:{id}</c>); null for the directory app's.</summary>
+    public string? AppOfDepartment(string departmentId) => sources.Order.AppOf(departmentId);
+
     /// <summary>Starts a full sync or a reconciliation; when a run is going on, returns it and false.</summary>
     public async Task<(DirectorySyncRunRow Run, bool Started)> StartSyncAsync(DirectorySyncKind kind, string trigger, CancellationToken cancellationToken)
     {

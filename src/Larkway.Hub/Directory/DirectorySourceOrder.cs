@@ -41,6 +41,10 @@ internal sealed record DirectorySourceOrder(IReadOnlyList<string> Apps)
             : !Apps.Skip(1).Any(other => departmentId.StartsWith(other + ":", StringComparison.Ordinal));
     }
 
+    /// <summary>The later app a department kept as <c>{app}:{id}</c> is from; null for the first app's (and the root).</summary>
+    public string? AppOf(string departmentId) =>
+        IsMany ? Apps.Skip(1).FirstOrDefault(app => departmentId.StartsWith(app + ":", StringComparison.Ordinal)) : null;
+
     /// <summary>The field a person's departments from <paramref name="app"/> keep their time under (each app's set is its own).</summary>
     public string DepartmentsField(string app) => PrefixOf(app) is { Length: > 0 } prefix ? DirectoryRules.Departments + ":" + prefix[..^1] : DirectoryRules.Departments;
 

@@ -25,6 +25,12 @@ internal sealed class DirectoryIndexModel(
     /// <summary>The apps the directory reads, first to last (<c>Larkway:Directory:App</c>, then <c>AlsoFrom</c>).</summary>
     public IReadOnlyList<string> ReadsApps => directory.Apps;
 
+    /// <summary>A person's departments as the list shows them: each path, the directory app's first, then each later app's marked with it.</summary>
+    public string DepartmentsLabel(IEnumerable<DepartmentRefDto> departments) => string.Join("; ", departments
+        .Select(d => (Department: d, App: directory.AppOfDepartment(d.Id)))
+        .OrderBy(d => d.App is null ? 0 : 1 + ReadsApps.ToList().IndexOf(d.App))
+        .Select(d => (d.Department.Path ?? d.Department.Id) + (d.App is { } app ? $" ({app})" : "")));
+
     /// <summary>The platform accounts waiting for an administrator, newest first (at most <see cref="HeldShown"/>).</summary>
     public IReadOnlyList<LinkConflictDto> Held { get; private set; } = [];
 
