@@ -2,13 +2,6 @@ using System.Threading.Channels;
 using Larkway.WeCom;
 using Larkway.WeCom.Approvals;
 using Larkway.WeCom.Callbacks;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Larkway.Integration.Tests.WeCom;
 
@@ -20,36 +13,24 @@ namespace Larkway.Integration.Tests.WeCom;
 public sealed class WeComApprovalTests(WeComEmulatorFixture fx) : IClassFixture<WeComEmulatorFixture>, IAsyncLifetime
 {
     private readonly Channel<WeComApprovalChangeEvent> _changes = Channel.CreateUnbounded<WeComApprovalChangeEvent>();
-    private WebApplication _app = null!;
+    private WeComCallbackReceiver _receiver = null!;
     private string _templateId = "";
 
     public async Task InitializeAsync()
     {
-        var crypto = new WeComCallbackCrypto(fx.Options.WeComCallbackToken, fx.Options.WeComEncodingAesKey, fx.Options.WeComCorpId);
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        _app = builder.Build();
-        _app.MapGet("/wecom/callback", (HttpRequest r) =>
-            Results.Text(crypto.VerifyUrl(r.Query["msg_signature"], r.Query["timestamp"], r.Query["nonce"], r.Query["echostr"])));
-        _app.MapPost("/wecom/callback", async (HttpRequest r) =>
+        _receiver = await WeComCallbackReceiver.StartAsync(fx, async (message, _, _) =>
         {
-            using var reader = new StreamReader(r.Body);
-            var body = await reader.ReadToEndAsync();
-            if (WeComCallbackMessage.Parse(crypto.DecryptXml(r.Query["msg_signature"], r.Query["timestamp"], r.Query["nonce"], body)) is WeComApprovalChangeEvent change)
+            if (message is WeComApprovalChangeEvent change)
             {
                 await _changes.Writer.WriteAsync(change);
             }
 
-            return Results.Text("");
+            return "";
         });
-        await _app.StartAsync();
-        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        await fx.PostAsync("callback", new { url = new Uri(new Uri(address), "/wecom/callback").ToString() });
         _templateId = (await fx.GetAsync("approval/templates")).GetProperty("items")[0].GetProperty("template_id").GetString()!;
     }
 
-    public async Task DisposeAsync() => await _app.DisposeAsync();
+    public async Task DisposeAsync() => await _receiver.DisposeAsync();
 
     [Fact]
     public async Task A_payment_is_read_submitted_approved_and_its_change_arrives_as_the_callback()
