@@ -29,6 +29,7 @@ public class WeComClient : IDisposable
     private readonly Lazy<WeComDepartmentsClient> _departments = null!;
     private readonly Lazy<WeComAgentsClient> _agents = null!;
     private readonly Lazy<SignIn.WeComSignInClient> _signIn = null!;
+    private readonly Lazy<Approvals.WeComApprovalsClient> _approvals = null!;
 
     /// <summary>A client. The options are checked now and copied. <paramref name="handler"/> replaces the network and is not disposed.</summary>
     /// <exception cref="WeComApiException">CorpId or CorpSecret is missing (<see cref="WeComErrorCodes.InvalidRequest"/>).</exception>
@@ -53,6 +54,7 @@ public class WeComClient : IDisposable
         _departments = new Lazy<WeComDepartmentsClient>(() => new WeComDepartmentsClient(_pipeline));
         _agents = new Lazy<WeComAgentsClient>(() => new WeComAgentsClient(_pipeline));
         _signIn = new Lazy<SignIn.WeComSignInClient>(() => new SignIn.WeComSignInClient(_pipeline));
+        _approvals = new Lazy<Approvals.WeComApprovalsClient>(() => new Approvals.WeComApprovalsClient(_pipeline));
     }
 
     /// <summary>For mocking.</summary>
@@ -83,6 +85,9 @@ public class WeComClient : IDisposable
 
     /// <summary>Signing the corp's members in (web login, web authorization, who a code belongs to).</summary>
     public virtual SignIn.WeComSignInClient SignIn => _signIn.Value;
+
+    /// <summary>The approval app (审批): templates, applications, their state.</summary>
+    public virtual Approvals.WeComApprovalsClient Approvals => _approvals.Value;
 
     /// <summary>
     /// The app's access token, cached and refreshed early, for a call this library does not cover yet. Do not store it:

@@ -74,6 +74,9 @@ public static class WeComErrorCodes
     /// <summary>The app has no permission for this API (api forbidden).</summary>
     public const string ApiForbidden = "48002";
 
+    /// <summary>Approval (审批): a parameter of the call is refused (a required control missing, a value of the wrong shape, a creator outside the app's visible range, a bad time range …); errmsg names it.</summary>
+    public const string ApprovalParameterError = "301025";
+
     /// <summary>Group robot: the webhook key is not valid (the robot was removed or the URL is wrong).</summary>
     public const string InvalidWebhookUrl = "93000";
 

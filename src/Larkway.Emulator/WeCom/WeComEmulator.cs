@@ -1,6 +1,7 @@
 using Larkway.Emulator.Hosting;
 using Larkway.Emulator.State;
 using Larkway.Emulator.WeCom.Api;
+using Larkway.Emulator.WeCom.Approvals;
 using Larkway.Emulator.WeCom.Callbacks;
 using Larkway.Emulator.WeCom.Control;
 using Larkway.Emulator.WeCom.Media;
@@ -73,6 +74,7 @@ internal static class WeComEmulator
         services.AddSingleton(_ => new AppMessageFlowControl(options.TimeProvider, options));
         services.AddSingleton(_ => new RobotThrottle(options.TimeProvider, options));
         services.AddSingleton<WeComCallbackSender>();
+        services.AddSingleton(_ => new Approvals.ApprovalStore(options.TimeProvider));
         services.AddSingleton<MemberActions>();
         services.AddSingleton<WeComPersistence>();
         services.AddSingleton(_ => new SignIn.WeComSignIns(options.TimeProvider));
@@ -87,6 +89,7 @@ internal static class WeComEmulator
         app.MapWeComUserEndpoints();
         app.MapWeComDepartmentEndpoints();
         app.MapWeComAgentEndpoints();
+        app.MapWeComApprovalEndpoints();
         app.MapAppMessageEndpoints();
         app.MapWeComMediaEndpoints();
         app.MapGroupRobotEndpoints();

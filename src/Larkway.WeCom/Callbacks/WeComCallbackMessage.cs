@@ -128,6 +128,7 @@ public abstract record WeComCallbackMessage
                 ParentId = fields.Long("ParentId"),
                 Order = fields.Long("Order"),
             },
+            "sys_approval_change" => ReadApprovalChange(fields.Element("ApprovalInfo")),
             _ => new WeComUnknownEvent(),
         };
 
@@ -160,6 +161,44 @@ public abstract record WeComCallbackMessage
 
         return items;
     }
+
+    /// <summary>
+    /// <c>sys_approval_change</c>'s <c>ApprovalInfo</c>: the application's number, name, state, template, applicant, each
+    /// approver node (<c>SpRecord</c>, repeated) with each approver's decision (<c>Details</c>, repeated), the members copied
+    /// and what changed (WeCom spells it <c>StatuChangeEvent</c>; <c>StatusChangeEvent</c> is read too).
+    /// </summary>
+    private static WeComApprovalChangeEvent ReadApprovalChange(XmlElement? info)
+    {
+        if (info is null)
+        {
+            throw new WeComCallbackException(WeComCallbackError.ParseBody, "The sys_approval_change callback has no <ApprovalInfo>.");
+        }
+
+        var fields = new Fields(info);
+        var applyer = info["Applyer"];
+        return new WeComApprovalChangeEvent
+        {
+            SpNo = fields.Str("SpNoStr") is { Length: > 0 } text ? text : fields.Str("SpNo") ?? "",
+            SpName = fields.Str("SpName"),
+            SpStatus = (int)(fields.Long("SpStatus") ?? 0),
+            TemplateId = fields.Str("TemplateId"),
+            ApplyTime = fields.UnixSeconds("ApplyTime"),
+            ApplyerUserId = applyer?["UserId"]?.InnerText,
+            ApplyerParty = applyer?["Party"]?.InnerText,
+            SpRecords = [.. Children(info, "SpRecord").Select(record => new WeComApprovalChangeNode(
+                (int)(new Fields(record).Long("SpStatus") ?? 0),
+                (int)(new Fields(record).Long("ApproverAttr") ?? 0),
+                [.. Children(record, "Details").Select(d => new WeComApprovalChangeDecision(
+                    d["Approver"]?["UserId"]?.InnerText ?? "",
+                    d["Speech"]?.InnerText,
+                    (int)(new Fields(d).Long("SpStatus") ?? 0),
+                    new Fields(d).Long("SpTime") ?? 0))]))],
+            Notifyer = [.. Children(info, "Notifyer").Select(n => n["UserId"]?.InnerText).OfType<string>()],
+            StatusChangeEvent = (int?)(fields.Long("StatuChangeEvent") ?? fields.Long("StatusChangeEvent")),
+        };
+    }
+
+    private static IEnumerable<XmlElement> Children(XmlElement parent, string name) => parent.ChildNodes.OfType<XmlElement>().Where(e => e.Name == name);
 
     /// <summary>The root's children by name, read as WeCom writes them (CDATA or text).</summary>
     internal sealed class Fields(XmlElement root)

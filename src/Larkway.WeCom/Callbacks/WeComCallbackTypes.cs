@@ -235,3 +235,60 @@ public sealed record WeComChangeContactEvent : WeComEvent
 
 /// <summary>An event this library does not model; read <see cref="WeComCallbackMessage.Raw"/>.</summary>
 public sealed record WeComUnknownEvent : WeComEvent;
+
+/// <summary>
+/// <c>sys_approval_change</c> (审批申请状态变化回调通知): an application of the approval app changed (submitted, approved,
+/// rejected, forwarded, urged, withdrawn, commented …). <see cref="SpStatus"/> is the application's state after the change;
+/// read the whole application with <see cref="Approvals.WeComApprovalsClient.GetAsync"/>.
+/// </summary>
+public sealed record WeComApprovalChangeEvent : WeComEvent
+{
+    /// <summary>The application's number (<c>SpNoStr</c>, else <c>SpNo</c>).</summary>
+    public string SpNo { get; init; } = "";
+
+    /// <summary>The template's name (<c>SpName</c>).</summary>
+    public string? SpName { get; init; }
+
+    /// <summary>The application's state (<c>SpStatus</c>): 1 审批中, 2 已通过, 3 已驳回, 4 已撤销, 6 通过后撤销, 7 已删除, 10 已支付.</summary>
+    public int SpStatus { get; init; }
+
+    /// <summary>The application's state as <see cref="Approvals.WeComApprovalStatus"/>.</summary>
+    public Approvals.WeComApprovalStatus Status => (Approvals.WeComApprovalStatus)SpStatus;
+
+    /// <summary>The template (<c>TemplateId</c>).</summary>
+    public string? TemplateId { get; init; }
+
+    /// <summary>When it was submitted (<c>ApplyTime</c>).</summary>
+    public DateTimeOffset ApplyTime { get; init; }
+
+    /// <summary>The applicant (<c>Applyer/UserId</c>).</summary>
+    public string? ApplyerUserId { get; init; }
+
+    /// <summary>The applicant's department (<c>Applyer/Party</c>).</summary>
+    public string? ApplyerParty { get; init; }
+
+    /// <summary>The approver nodes (<c>SpRecord</c>, one per node).</summary>
+    public IReadOnlyList<WeComApprovalChangeNode> SpRecords { get; init; } = [];
+
+    /// <summary>The members copied (<c>Notifyer/UserId</c>).</summary>
+    public IReadOnlyList<string> Notifyer { get; init; } = [];
+
+    /// <summary>What changed (<c>StatuChangeEvent</c>, WeCom's spelling): 1 submitted, 2 approved, 3 rejected, …; null when absent.</summary>
+    public int? StatusChangeEvent { get; init; }
+
+    /// <inheritdoc />
+    public override string DeduplicationKey => $"{Event}:{SpNo}:{CreateTime.ToUnixTimeSeconds()}:{StatusChangeEvent}:{SpStatus}";
+}
+
+/// <summary>An approver node of a <see cref="WeComApprovalChangeEvent"/>.</summary>
+/// <param name="SpStatus">The node's state (1 审批中, 2 已同意, 3 已驳回, 4 已转审, …).</param>
+/// <param name="ApproverAttr">1 或签, 2 会签.</param>
+/// <param name="Details">Each approver's decision.</param>
+public sealed record WeComApprovalChangeNode(int SpStatus, int ApproverAttr, IReadOnlyList<WeComApprovalChangeDecision> Details);
+
+/// <summary>One approver's decision in a node.</summary>
+/// <param name="ApproverUserId">The approver (<c>Approver/UserId</c>).</param>
+/// <param name="Speech">Their comment.</param>
+/// <param name="SpStatus">1 undecided, 2 approved, 3 rejected, …</param>
+/// <param name="SpTime">When they decided, Unix seconds; 0 while undecided.</param>
+public sealed record WeComApprovalChangeDecision(string ApproverUserId, string? Speech, int SpStatus, long SpTime);

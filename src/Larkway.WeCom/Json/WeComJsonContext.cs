@@ -29,6 +29,14 @@ namespace Larkway.WeCom.Json;
 [JsonSerializable(typeof(Agents.WeComAgent))]
 [JsonSerializable(typeof(Robots.RobotSendRequest))]
 [JsonSerializable(typeof(SignIn.WeComSignedInUser))]
+[JsonSerializable(typeof(Approvals.WeComApprovalTemplate))]
+[JsonSerializable(typeof(Approvals.TemplateDetailRequest))]
+[JsonSerializable(typeof(Approvals.WeComApplyEvent))]
+[JsonSerializable(typeof(Approvals.ApplyEventAnswer))]
+[JsonSerializable(typeof(Approvals.ApprovalInfoRequest))]
+[JsonSerializable(typeof(Approvals.ApprovalInfoAnswer))]
+[JsonSerializable(typeof(Approvals.ApprovalDetailRequest))]
+[JsonSerializable(typeof(Approvals.ApprovalDetailAnswer))]
 internal sealed partial class WeComJsonContext : JsonSerializerContext;
 
 /// <summary>An answer with nothing but errcode / errmsg.</summary>

@@ -163,7 +163,8 @@ internal static class WeComContactControl
         return fields;
     }
 
-    private static bool Visible(WeComOrg org, WeComUser user) =>
+    /// <summary>True when the member is in the app's visible range (one of their departments, or named).</summary>
+    internal static bool Visible(WeComOrg org, WeComUser user) =>
         user.Departments.Any(org.IsVisible) || org.VisibleRange.Users.Contains(user.UserId, StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Sends the change_contact callback (when the app can see the change) and answers how it went.</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Larkway.Emulator.Platform;
+using Larkway.Emulator.WeCom.Approvals;
 using Larkway.Emulator.WeCom.Callbacks;
 using Larkway.Emulator.WeCom.Messages;
 using Larkway.Emulator.WeCom.Platform;
@@ -26,6 +27,7 @@ internal static class WeComControlEndpoints
         var control = routes.MapGroup(Prefix);
         control.MapGet("org", Org);
         control.MapWeComContactControl();
+        control.MapWeComApprovalControl();
         control.MapPost("tokens/expire", (WeComTokens tokens) => WeComJson.Plain(new { expired = tokens.ExpireAll() }));
         control.MapPost("tokens/revoke", (WeComTokens tokens) => WeComJson.Plain(new { revoked = tokens.Revoke() }));
         control.MapPost("faults", AddFaultAsync);

@@ -45,6 +45,7 @@ internal static class WeComCodes
     public const int InvalidWebhook = 93000;
     public const int EmptyRobotContent = 93017;
     public const int NoAppPermission = 301002;
+    public const int ApprovalParameterError = 301025;
 
     public static string Message(int code) => code switch
     {
@@ -87,6 +88,7 @@ internal static class WeComCodes
         InvalidWebhook => "invalid webhook url",
         EmptyRobotContent => "the request content must not be empty",
         NoAppPermission => "no privilege to access/modify the app",
+        ApprovalParameterError => "get approval param error",
         _ => "error",
     };
 }

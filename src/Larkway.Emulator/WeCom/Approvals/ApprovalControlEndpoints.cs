@@ -1,0 +1,78 @@
+using Larkway.Emulator.WeCom.Callbacks;
+using Larkway.Emulator.WeCom.Platform;
+using Larkway.Emulator.WeCom.State;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+
+namespace Larkway.Emulator.WeCom.Approvals;
+
+/// <summary>
+/// Test control of the approval app under <c>/_emulator/wecom</c>: <c>GET approval/templates</c> lists the corp's templates
+/// (id, name, controls) and <c>POST approvals/{sp_no}/decide {userid, action: approve | reject, speech?}</c> is an approver
+/// of the current node deciding, as in the WeCom app. The decision is sent as the encrypted <c>sys_approval_change</c>
+/// callback (StatuChangeEvent 2 approved, 3 rejected); answers <c>{sp_no, sp_status, delivered, delivery_id, error}</c>
+/// once the callback is answered (delivered is null without a callback URL). Refusals are 400/404 <c>{"error": "…"}</c>.
+/// </summary>
+internal static class ApprovalControlEndpoints
+{
+    public static void MapWeComApprovalControl(this RouteGroupBuilder control)
+    {
+        control.MapGet("approval/templates", (ApprovalStore store) => WeComJson.Plain(new
+        {
+            items = store.Templates.Select(t => new
+            {
+                template_id = t.TemplateId,
+                name = t.Name,
+                controls = t.Controls.Select(c => new { control = c.Control, id = c.Id, title = c.Title, require = c.Required ? 1 : 0 }),
+                default_approvers = t.DefaultApprovers,
+            }),
+        }));
+        control.MapPost("approvals/{spNo}/decide", DecideAsync);
+    }
+
+    private static async Task<IResult> DecideAsync(HttpContext context, [FromRoute] string spNo, ApprovalStore store, WeComOrg org, WeComCallbackSender callbacks, TimeProvider time)
+    {
+        if (store.Find(spNo) is not { } application)
+        {
+            return WeComJson.Plain(new { error = $"no application has sp_no {spNo}" }, 404);
+        }
+
+        System.Text.Json.JsonElement body;
+        try
+        {
+            body = (await WeComBody.ReadObjectAsync(context.Request)).Body;
+        }
+        catch (WeComException)
+        {
+            return WeComJson.Plain(new { error = "send a JSON body {\"userid\", \"action\": \"approve\" | \"reject\", \"speech\"?}" }, 400);
+        }
+
+        var userId = Text(body, "userid");
+        var action = Text(body, "action");
+        if (string.IsNullOrEmpty(userId) || action is not ("approve" or "reject"))
+        {
+            return WeComJson.Plain(new { error = "userid and action (approve or reject) are required" }, 400);
+        }
+
+        if (store.Decide(application, userId, action == "approve", Text(body, "speech")) is { } problem)
+        {
+            return WeComJson.Plain(new { error = problem }, 400);
+        }
+
+        var xml = ApprovalEndpoints.ChangeXml(org, store, application, action == "approve" ? 2 : 3, time);
+        var outcome = await callbacks.DeliverAsync("event", xml, CancellationToken.None);
+        return WeComJson.Plain(new
+        {
+            sp_no = application.SpNo,
+            sp_status = store.Read(application, a => a.Status),
+            delivered = outcome?.Delivered,
+            delivery_id = outcome?.DeliveryId,
+            error = outcome?.Error,
+        });
+    }
+
+    private static string? Text(System.Text.Json.JsonElement body, string name) =>
+        body.Field(name) is { ValueKind: System.Text.Json.JsonValueKind.String } value ? value.GetString() : null;
+}

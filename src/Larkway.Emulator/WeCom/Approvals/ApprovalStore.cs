@@ -1,0 +1,176 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Larkway.Emulator.WeCom.Approvals;
+
+/// <summary>A control of an approval template: its type, id, title, whether it is required, and its type's config.</summary>
+internal sealed record ApprovalControl(string Control, string Id, string Title, bool Required, JsonObject? Config = null);
+
+/// <summary>An approval template (审批模板) of the approval app.</summary>
+internal sealed record ApprovalTemplate(string TemplateId, string Name, IReadOnlyList<ApprovalControl> Controls, IReadOnlyList<string> DefaultApprovers);
+
+/// <summary>One approver's place in a node: undecided (1), approved (2) or rejected (3), with their comment and time.</summary>
+internal sealed class ApproverSlot(string userId)
+{
+    public string UserId { get; } = userId;
+
+    public int Status { get; set; } = 1;
+
+    public string Speech { get; set; } = "";
+
+    public long Time { get; set; }
+}
+
+/// <summary>An approver node: 或签 (attr 1, any one approver decides) or 会签 (attr 2, all must approve).</summary>
+internal sealed class ApprovalNode(int attr, IEnumerable<string> approvers)
+{
+    public int Attr { get; } = attr;
+
+    public int Status { get; set; } = 1;
+
+    public IReadOnlyList<ApproverSlot> Approvers { get; } = [.. approvers.Select(a => new ApproverSlot(a))];
+}
+
+/// <summary>A submitted application and where it is in its flow.</summary>
+internal sealed class ApprovalApplication
+{
+    public required string SpNo { get; init; }
+
+    public required ApprovalTemplate Template { get; init; }
+
+    public required string Creator { get; init; }
+
+    public required long PartyId { get; init; }
+
+    public required long ApplyTime { get; init; }
+
+    public required IReadOnlyList<ApprovalNode> Nodes { get; init; }
+
+    public required IReadOnlyList<string> Notifyer { get; init; }
+
+    /// <summary>The filled controls as submitted, each with the template's title added (as getapprovaldetail shows them).</summary>
+    public required JsonArray Contents { get; init; }
+
+    /// <summary>1 审批中, 2 已通过, 3 已驳回.</summary>
+    public int Status { get; set; } = 1;
+}
+
+/// <summary>
+/// The approval app's templates and applications. The default corp has one payment template (amount, reason, date);
+/// application numbers are WeCom's shape: the submission day (yyyyMMdd) and a four-digit count within it.
+/// </summary>
+internal sealed class ApprovalStore(TimeProvider time)
+{
+    /// <summary>The seeded payment template's id.</summary>
+    public const string PaymentTemplateId = "3TmApprovalPaymentLarkwayDevTemplate0001";
+
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, ApprovalApplication> _applications = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _perDay = new(StringComparer.Ordinal);
+
+    public IReadOnlyList<ApprovalTemplate> Templates { get; } =
+    [
+        new(PaymentTemplateId, "付款申请", [
+            new("Money", "Money-1", "付款金额", true),
+            new("Text", "Text-1", "付款事由", true),
+            new("Date", "Date-1", "付款日期", false, new JsonObject { ["date"] = new JsonObject { ["type"] = "day" } }),
+        ], ["carol"]),
+    ];
+
+    public ApprovalTemplate? FindTemplate(string id) => Templates.FirstOrDefault(t => t.TemplateId == id);
+
+    public ApprovalApplication? Find(string spNo)
+    {
+        lock (_gate)
+        {
+            return _applications.GetValueOrDefault(spNo);
+        }
+    }
+
+    public ApprovalApplication Add(ApprovalTemplate template, string creator, long partyId, IReadOnlyList<ApprovalNode> nodes, IReadOnlyList<string> notifyer, JsonArray contents)
+    {
+        var now = time.GetUtcNow();
+        lock (_gate)
+        {
+            var day = now.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
+            var count = _perDay[day] = _perDay.GetValueOrDefault(day) + 1;
+            var application = new ApprovalApplication
+            {
+                SpNo = day + count.ToString("D4", CultureInfo.InvariantCulture),
+                Template = template,
+                Creator = creator,
+                PartyId = partyId,
+                ApplyTime = now.ToUnixTimeSeconds(),
+                Nodes = nodes,
+                Notifyer = notifyer,
+                Contents = contents,
+            };
+            _applications[application.SpNo] = application;
+            return application;
+        }
+    }
+
+    /// <summary>The applications submitted within [start, end], oldest first (then by number).</summary>
+    public IReadOnlyList<ApprovalApplication> Between(long start, long end)
+    {
+        lock (_gate)
+        {
+            return [.. _applications.Values.Where(a => a.ApplyTime >= start && a.ApplyTime <= end).OrderBy(a => a.ApplyTime).ThenBy(a => a.SpNo, StringComparer.Ordinal)];
+        }
+    }
+
+    /// <summary>
+    /// <paramref name="userId"/> decides in the application's current node. Returns why not, or null: the node and the
+    /// application move on (a rejection ends both; 或签 passes on one approval, 会签 on all).
+    /// </summary>
+    public string? Decide(ApprovalApplication application, string userId, bool approve, string? speech)
+    {
+        lock (_gate)
+        {
+            if (application.Status != 1)
+            {
+                return $"application {application.SpNo} is no longer in review (sp_status {application.Status})";
+            }
+
+            var node = application.Nodes.First(n => n.Status == 1);
+            var slot = node.Approvers.FirstOrDefault(s => string.Equals(s.UserId, userId, StringComparison.OrdinalIgnoreCase) && s.Status == 1);
+            if (slot is null)
+            {
+                return $"{userId} is not an undecided approver of the current node (its approvers: {string.Join(", ", node.Approvers.Select(a => a.UserId))})";
+            }
+
+            slot.Status = approve ? 2 : 3;
+            slot.Speech = speech ?? "";
+            slot.Time = time.GetUtcNow().ToUnixTimeSeconds();
+            if (!approve)
+            {
+                node.Status = 3;
+                application.Status = 3;
+            }
+            else if (node.Attr == 1 || node.Approvers.All(a => a.Status == 2))
+            {
+                node.Status = 2;
+                if (application.Nodes.All(n => n.Status == 2))
+                {
+                    application.Status = 2;
+                }
+            }
+
+            return null;
+        }
+    }
+
+    /// <summary>Reads an application under the lock, so a decision never shows half made.</summary>
+    public T Read<T>(ApprovalApplication application, Func<ApprovalApplication, T> read)
+    {
+        lock (_gate)
+        {
+            return read(application);
+        }
+    }
+
+    public static JsonArray Titles(string title) => [new JsonObject { ["text"] = title, ["lang"] = "zh_CN" }];
+
+    public static JsonNode? Clone(JsonElement element) => JsonNode.Parse(element.GetRawText());
+}

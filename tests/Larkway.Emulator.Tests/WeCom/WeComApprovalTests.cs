@@ -1,0 +1,67 @@
+using System.Net;
+using System.Net.Http.Json;
+using Larkway.Emulator.Tests.Infrastructure;
+
+namespace Larkway.Emulator.Tests.WeCom;
+
+public sealed class WeComApprovalTests
+{
+    private const string TemplateId = "3TmApprovalPaymentLarkwayDevTemplate0001";
+
+    private static object Payment(string creator, params object[] contents) => new
+    {
+        creator_userid = creator,
+        template_id = TemplateId,
+        use_template_approver = 0,
+        approver = new[] { new { attr = 1, userid = new[] { "alice" } } },
+        apply_data = new { contents },
+    };
+
+    private static readonly object Money = new { control = "Money", id = "Money-1", value = new { new_money = "12.50" } };
+    private static readonly object Reason = new { control = "Text", id = "Text-1", value = new { text = "taxi" } };
+
+    [Fact]
+    public async Task Applyevent_checks_the_template_and_the_creator_with_301025()
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+        var token = await emulator.WeComTokenAsync();
+        var url = $"/wecom/cgi-bin/oa/applyevent?access_token={token}";
+
+        using var ok = await emulator.WeComPostAsync(url, Payment("bob", Money, Reason));
+        using var noReason = await emulator.WeComPostAsync(url, Payment("bob", Money));
+        using var wrongType = await emulator.WeComPostAsync(url, Payment("bob", new { control = "Text", id = "Money-1", value = new { text = "12" } }, Reason));
+        using var badDate = await emulator.WeComPostAsync(url, Payment("bob", Money, Reason, new { control = "Date", id = "Date-1", value = new { date = new { type = "week", s_timestamp = "1" } } }));
+        using var stranger = await emulator.WeComPostAsync(url, Payment("nobody", Money, Reason));
+        using var unknownTemplate = await emulator.WeComPostAsync(url, new { creator_userid = "bob", template_id = "nope", use_template_approver = 1, apply_data = new { contents = new[] { Money, Reason } } });
+
+        Assert.Equal(0, ok.ErrCode());
+        Assert.Matches("^[0-9]{8}0001$", ok.Field("sp_no"));
+        Assert.Equal([301025, 301025, 301025, 301025, 301025], new[] { noReason, wrongType, badDate, stranger, unknownTemplate }.Select(r => r.ErrCode()));
+        Assert.Contains("has no require control Text-1", noReason.ErrMsg(), StringComparison.Ordinal);
+        Assert.Contains("creator_userid", stranger.ErrMsg(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_template_flow_is_used_when_asked_and_only_its_approver_may_decide()
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+        var token = await emulator.WeComTokenAsync();
+        using var applied = await emulator.WeComPostAsync($"/wecom/cgi-bin/oa/applyevent?access_token={token}",
+            new { creator_userid = "bob", template_id = TemplateId, use_template_approver = 1, apply_data = new { contents = new[] { Money, Reason } } });
+        var spNo = applied.Field("sp_no")!;
+
+        using var stranger = await emulator.Http.PostAsJsonAsync($"/_emulator/wecom/approvals/{spNo}/decide", new { userid = "alice", action = "approve" });
+        using var approver = await emulator.Http.PostAsJsonAsync($"/_emulator/wecom/approvals/{spNo}/decide", new { userid = "carol", action = "approve" });
+        using var again = await emulator.Http.PostAsJsonAsync($"/_emulator/wecom/approvals/{spNo}/decide", new { userid = "carol", action = "reject" });
+        using var detail = await emulator.WeComPostAsync($"/wecom/cgi-bin/oa/getapprovaldetail?access_token={token}", new { sp_no = spNo });
+        using var noTimes = await emulator.WeComPostAsync($"/wecom/cgi-bin/oa/getapprovalinfo?access_token={token}", new { size = 10 });
+
+        Assert.Equal(HttpStatusCode.BadRequest, stranger.StatusCode);
+        approver.EnsureSuccessStatusCode();
+        Assert.Equal(HttpStatusCode.BadRequest, again.StatusCode);
+        var info = detail.Json.GetProperty("info");
+        Assert.Equal(2, info.GetProperty("sp_status").GetInt32());
+        Assert.Equal("carol", info.GetProperty("sp_record")[0].GetProperty("details")[0].GetProperty("approver").GetProperty("userid").GetString());
+        Assert.Equal(301025, noTimes.ErrCode());
+    }
+}
