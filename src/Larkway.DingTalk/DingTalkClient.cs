@@ -24,6 +24,7 @@ public class DingTalkClient : IDisposable
     private readonly Lazy<WorkNotifications.DingTalkWorkNotificationsClient> _work = null!;
     private readonly Lazy<Cards.DingTalkCardsClient> _cards = null!;
     private readonly Lazy<SignIn.DingTalkSignInClient> _signIn = null!;
+    private readonly Lazy<Workflow.DingTalkWorkflowClient> _workflow = null!;
 
     /// <summary>A client. The options are checked now and copied. <paramref name="handler"/> replaces the network and is not disposed.</summary>
     /// <exception cref="DingTalkApiException">AppKey or AppSecret is missing (<see cref="DingTalkErrorCodes.InvalidRequest"/>).</exception>
@@ -48,6 +49,7 @@ public class DingTalkClient : IDisposable
         _work = new Lazy<WorkNotifications.DingTalkWorkNotificationsClient>(() => new WorkNotifications.DingTalkWorkNotificationsClient(_pipeline));
         _cards = new Lazy<Cards.DingTalkCardsClient>(() => new Cards.DingTalkCardsClient(_pipeline));
         _signIn = new Lazy<SignIn.DingTalkSignInClient>(() => new SignIn.DingTalkSignInClient(_pipeline));
+        _workflow = new Lazy<Workflow.DingTalkWorkflowClient>(() => new Workflow.DingTalkWorkflowClient(_pipeline));
     }
 
     /// <summary>For mocking.</summary>
@@ -69,6 +71,9 @@ public class DingTalkClient : IDisposable
 
     /// <summary>Signing the organisation's people in with DingTalk (OAuth 2.0 login) and reading who signed in.</summary>
     public virtual SignIn.DingTalkSignInClient SignIn => _signIn.Value;
+
+    /// <summary>OA approvals: start, read, approve or refuse, terminate, comment, list, read a template's form.</summary>
+    public virtual Workflow.DingTalkWorkflowClient Workflow => _workflow.Value;
 
     /// <summary>The organisation's members.</summary>
     public virtual DingTalkUsersClient Users => _users.Value;

@@ -57,6 +57,16 @@ public sealed class DingTalkStreamMessage
     /// <summary>True for a message sent to the app's robot.</summary>
     public bool IsRobotMessage => Type == "CALLBACK" && Topic is DingTalkStreamTopics.RobotMessages or DingTalkStreamTopics.RobotDelegateMessages;
 
+    /// <summary>True for an approval event (<c>bpms_instance_change</c> or <c>bpms_task_change</c>).</summary>
+    public bool IsWorkflowEvent => Type == "EVENT" && EventType is Workflow.DingTalkWorkflowEvent.InstanceChange or Workflow.DingTalkWorkflowEvent.TaskChange;
+
+    /// <summary>The approval event this frame carries.</summary>
+    /// <exception cref="InvalidOperationException">The frame is not an approval event.</exception>
+    /// <exception cref="JsonException">Its data is not the documented JSON.</exception>
+    public Workflow.DingTalkWorkflowEvent ReadWorkflowEvent() => IsWorkflowEvent
+        ? Workflow.DingTalkWorkflowEvent.Parse(Data, EventType)
+        : throw new InvalidOperationException($"The frame is a {Type} {EventType ?? Topic}, not an approval event.");
+
     /// <summary>The robot message this frame carries.</summary>
     /// <exception cref="InvalidOperationException">The frame is not a robot message.</exception>
     /// <exception cref="JsonException">Its data is not the documented JSON.</exception>

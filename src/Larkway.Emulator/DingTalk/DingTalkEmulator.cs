@@ -10,6 +10,7 @@ using Larkway.Emulator.DingTalk.SignIn;
 using Larkway.Emulator.DingTalk.State;
 using Larkway.Emulator.DingTalk.Stream;
 using Larkway.Emulator.DingTalk.Web;
+using Larkway.Emulator.DingTalk.Workflow;
 using Larkway.Emulator.DingTalk.WorkNotifications;
 using Larkway.Emulator.Hosting;
 using Larkway.Emulator.State;
@@ -106,6 +107,8 @@ internal static class DingTalkEmulator
         });
         services.AddSingleton(_ => new CallbackSender(options));
         services.AddSingleton<InboundRobotMessages>();
+        services.AddSingleton(_ => new WorkflowStore(options.TimeProvider));
+        services.AddSingleton<WorkflowEvents>();
         services.AddSingleton<Control.DingTalkContactControl.Sender>();
         services.AddSingleton<ChatTimeline>();
         services.AddSingleton(sp => new CardClicks(sp.GetRequiredService<DingTalkStreamHub>(), sp.GetRequiredService<CardStore>(), options, options.TimeProvider));
@@ -130,6 +133,7 @@ internal static class DingTalkEmulator
         app.MapDingTalkMessageFiles();
         app.MapDingTalkWorkNotifications();
         app.MapDingTalkCards();
+        app.MapDingTalkWorkflow();
         app.MapDingTalkControlEndpoints();
         app.MapDingTalkCallbackControl();
         app.MapDingTalkContactControl();

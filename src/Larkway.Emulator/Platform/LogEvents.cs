@@ -49,6 +49,9 @@ internal static class LogEvents
     public const int DingTalkStreamClosed = 9211;
     public const int DingTalkStreamGaveUp = 9212;
 
+    // DingTalk/Workflow
+    public const int DingTalkWorkflowEventFailed = 9220;
+
     // WeCom (9300-9319; WeCom/AiBot takes 9320-9339)
     public const int WeComGateFault = 9300;
     public const int WeComGateUnhandled = 9301;
