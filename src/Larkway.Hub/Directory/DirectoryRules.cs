@@ -144,7 +144,7 @@ internal static class DirectoryRules
 
         var times = ReadTimes(person.FieldTimes);
         var when = at.ToUnixTimeMilliseconds();
-        if (times.TryGetValue(field, out var last) && (last > when || (last == when && changed?.Contains(Departments) != true)))
+        if (IsStale(times, changed, field, when, changedAs: Departments))
         {
             return null;
         }
@@ -228,8 +228,9 @@ internal static class DirectoryRules
     }
 
     /// <summary>Whether a value shown at <paramref name="when"/> is older than the field's, or ties with it without changing it.</summary>
-    private static bool IsStale(Dictionary<string, long> times, IReadOnlySet<string>? changed, string field, long when) =>
-        times.TryGetValue(field, out var last) && (last > when || (last == when && changed?.Contains(field) != true));
+    /// <remarks><paramref name="changedAs"/>: the name a read's changed fields give it, when its time is kept under another (an app's departments).</remarks>
+    private static bool IsStale(Dictionary<string, long> times, IReadOnlySet<string>? changed, string field, long when, string? changedAs = null) =>
+        times.TryGetValue(field, out var last) && (last > when || (last == when && changed?.Contains(changedAs ?? field) != true));
 
     private static string? Set(Dictionary<string, long> times, Dictionary<string, FieldChange> changes, IReadOnlySet<string>? changed, string field, string? current, string? shown, long when)
     {
