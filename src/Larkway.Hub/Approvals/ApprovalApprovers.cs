@@ -6,11 +6,11 @@ using Larkway.Hub.Notifications;
 namespace Larkway.Hub.Approvals;
 
 /// <summary>
-/// A person as a caller names them in an approval request: <see cref="Type"/> <c>email</c>, <c>open_id</c> or
-/// <c>user_id</c>, and the value (emails lower-cased). <see cref="OpenId"/> is set once an email is resolved (or when
-/// the caller gave an open_id); a user_id is sent to Feishu as it is.
+/// A person as a caller names them in an approval request: <see cref="Type"/> <c>email</c>, <c>person_id</c> or one of
+/// the platform's id types (<c>open_id</c>, <c>user_id</c>), and the value (emails lower-cased). <see cref="UserId"/> is
+/// the id tasks name them by on the approval's platform, once resolved (stored as <c>open_id</c>, its first name).
 /// </summary>
-public sealed record ApprovalPerson(string Type, string Value, string? OpenId = null);
+public sealed record ApprovalPerson(string Type, string Value, [property: System.Text.Json.Serialization.JsonPropertyName("open_id")] string? UserId = null);
 
 /// <summary>
 /// The approvers a submitter picks for the self-select nodes of a definition (Feishu's
@@ -188,12 +188,12 @@ public static class ApprovalApprovers
         var userIds = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         foreach (var (node, people) in approvers)
         {
-            if (people.Where(p => p.OpenId is not null).Select(p => p.OpenId!).Distinct(StringComparer.Ordinal).ToList() is { Count: > 0 } byOpenId)
+            if (people.Where(p => p.UserId is not null).Select(p => p.UserId!).Distinct(StringComparer.Ordinal).ToList() is { Count: > 0 } byOpenId)
             {
                 openIds[node] = byOpenId;
             }
 
-            if (people.Where(p => p.OpenId is null && p.Type == "user_id").Select(p => p.Value).Distinct(StringComparer.Ordinal).ToList() is { Count: > 0 } byUserId)
+            if (people.Where(p => p.UserId is null && p.Type == "user_id").Select(p => p.Value).Distinct(StringComparer.Ordinal).ToList() is { Count: > 0 } byUserId)
             {
                 userIds[node] = byUserId;
             }

@@ -165,7 +165,7 @@ internal sealed partial class ApprovalBridge(
         ArgumentNullException.ThrowIfNull(instance);
         var tasks = instance.Tasks.Select(t => new ApprovalTaskSnapshot(
             t.Id,
-            t.OpenId,
+            t.UserId,
             t.Status,
             t.NodeId ?? t.CustomNodeId,
             t.NodeName,

@@ -205,7 +205,7 @@ internal sealed class ApprovalService(
                 }
                 else if (found.GetValueOrDefault(person.Value) is { } openId)
                 {
-                    list.Add(person with { OpenId = openId });
+                    list.Add(person with { UserId = openId });
                 }
                 else
                 {

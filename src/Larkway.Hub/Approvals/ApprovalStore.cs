@@ -419,7 +419,7 @@ internal sealed class ApprovalStore(
         TaskId = planned.Task?.Id,
         TaskStatus = planned.Task?.Status,
         NodeName = Truncate(planned.Task?.NodeName, 256),
-        OperatorOpenId = planned.Task?.OpenId,
+        OperatorOpenId = planned.Task?.UserId,
         Comment = Truncate(planned.Task?.Comment, ApprovalTransitionRow.MaxCommentLength),
         Source = source,
         At = now,

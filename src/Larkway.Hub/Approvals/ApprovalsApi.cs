@@ -264,7 +264,7 @@ internal static class ApprovalWire
             row.DepartmentId,
             row.Title,
             form.RootElement.Clone(),
-            [.. tasks.Select(t => new ApprovalTaskDto(t.Id, t.OpenId, t.NodeId, t.NodeName, t.Status.ToLowerInvariant(), t.Comment))],
+            [.. tasks.Select(t => new ApprovalTaskDto(t.Id, t.UserId, t.NodeId, t.NodeName, t.Status.ToLowerInvariant(), t.Comment))],
             history is null ? null : [.. history.Select(ToDto)],
             Failure(row),
             submission?.Attempts ?? 0,
@@ -274,7 +274,7 @@ internal static class ApprovalWire
         {
             NotificationId = row.NotificationId,
             Approvers = ApprovalApprovers.Deserialize(row.Approvers)?.ToDictionary(
-                kv => kv.Key, kv => kv.Value.Select(p => new ApprovalPersonDto(p.Type, p.Value, p.OpenId)).ToArray(), StringComparer.Ordinal),
+                kv => kv.Key, kv => kv.Value.Select(p => new ApprovalPersonDto(p.Type, p.Value, p.UserId)).ToArray(), StringComparer.Ordinal),
         };
     }
 

@@ -67,7 +67,7 @@ internal sealed partial class ApprovalCards(
         var cards = await CardsOfAsync(approval.Id, cancellationToken).ConfigureAwait(false);
         if (options.Value.CardsEnabled && approval.Status == ApprovalState.Pending)
         {
-            foreach (var task in tasks.Where(t => t.Status == "PENDING" && t.OpenId is { Length: > 0 } && cards.All(c => c.TaskId != t.Id)))
+            foreach (var task in tasks.Where(t => t.Status == "PENDING" && t.UserId is { Length: > 0 } && cards.All(c => c.TaskId != t.Id)))
             {
                 if (await SendCardAsync(approval, task, cancellationToken).ConfigureAwait(false) is { } card)
                 {
@@ -162,7 +162,7 @@ internal sealed partial class ApprovalCards(
     private async Task<ApprovalCardRow?> SendCardAsync(ApprovalRow approval, ApprovalTaskSnapshot task, CancellationToken cancellationToken)
     {
         var shown = ApprovalCardRenderer.Shown(task.Status, approval.Status);
-        var request = Request(TaskType, $"task:{approval.Id}:{task.Id}", approval.App, task.OpenId!,
+        var request = Request(TaskType, $"task:{approval.Id}:{task.Id}", approval.App, task.UserId!,
             Rendered(() => ApprovalCardRenderer.Render(approval, task.Id, task.Status))) with
         {
             Data = new JsonObject { ["approval_id"] = approval.Id, ["task_id"] = task.Id, ["reference"] = approval.Reference }.ToJsonString(),
@@ -174,7 +174,7 @@ internal sealed partial class ApprovalCards(
         {
             ApprovalId = approval.Id,
             TaskId = task.Id,
-            ApproverOpenId = task.OpenId!,
+            ApproverOpenId = task.UserId!,
             NotificationId = created.Id,
             TaskStatus = task.Status,
             Shown = shown,
@@ -218,7 +218,7 @@ internal sealed partial class ApprovalCards(
                 ["status"] = status,
                 ["approved"] = approval.Status == ApprovalState.Approved,
                 ["rejected"] = approval.Status == ApprovalState.Rejected,
-                ["decided_by"] = decider?.OpenId,
+                ["decided_by"] = decider?.UserId,
                 ["comment"] = decider?.Comment,
             };
             var request = new NotificationRequest(notification.Type, notification.IdempotencyKey, NotificationRequest.FromType, "", [], notification.RequestHash)

@@ -51,7 +51,7 @@ internal sealed class ApprovalDetailModel(ApprovalStore store, ConsoleQueries qu
         Submission = (await store.SubmissionsAsync([Id], cancellationToken).ConfigureAwait(false)).GetValueOrDefault(Id);
         await ConsolePeople.LoadAsync(HttpContext, new[] { Approval.Applicant, Approval.ApplicantOpenId }
             .Concat(Approvers.Values.SelectMany(people => people.Select(p => p.Value)))
-            .Concat(Tasks.Select(t => t.OpenId)).Concat(History.Select(h => h.OperatorOpenId))).ConfigureAwait(false);
+            .Concat(Tasks.Select(t => t.UserId)).Concat(History.Select(h => h.OperatorOpenId))).ConfigureAwait(false);
         return Page();
     }
 
