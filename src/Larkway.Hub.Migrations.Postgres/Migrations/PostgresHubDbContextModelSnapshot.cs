@@ -154,10 +154,10 @@ namespace Larkway.Hub.Migrations.Postgres.Migrations
                         .HasColumnType("character varying(128)")
                         .HasColumnName("applicant");
 
-                    b.Property<string>("ApplicantOpenId")
-                        .HasMaxLength(128)
-                        .HasColumnType("character varying(128)")
-                        .HasColumnName("applicant_open_id");
+                    b.Property<string>("ApplicantPersonId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("applicant_person_id");
 
                     b.Property<string>("ApplicantType")
                         .IsRequired()
@@ -165,11 +165,10 @@ namespace Larkway.Hub.Migrations.Postgres.Migrations
                         .HasColumnType("character varying(16)")
                         .HasColumnName("applicant_type");
 
-                    b.Property<string>("ApprovalCode")
-                        .IsRequired()
+                    b.Property<string>("ApplicantUserId")
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)")
-                        .HasColumnName("approval_code");
+                        .HasColumnName("applicant_open_id");
 
                     b.Property<string>("ApprovalName")
                         .HasMaxLength(200)
@@ -199,6 +198,12 @@ namespace Larkway.Hub.Migrations.Postgres.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("created_at");
 
+                    b.Property<string>("Definition")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("approval_code");
+
                     b.Property<string>("DepartmentId")
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)")
@@ -211,6 +216,11 @@ namespace Larkway.Hub.Migrations.Postgres.Migrations
                     b.Property<int?>("ErrorCode")
                         .HasColumnType("integer")
                         .HasColumnName("error_code");
+
+                    b.Property<string>("ErrorCodeText")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("error_code_text");
 
                     b.Property<string>("ErrorMessage")
                         .HasMaxLength(1000)
@@ -250,6 +260,14 @@ namespace Larkway.Hub.Migrations.Postgres.Migrations
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)")
                         .HasColumnName("notification_id");
+
+                    b.Property<string>("Platform")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasDefaultValue("feishu")
+                        .HasColumnName("platform");
 
                     b.Property<string>("Reference")
                         .HasMaxLength(200)
@@ -356,7 +374,7 @@ namespace Larkway.Hub.Migrations.Postgres.Migrations
                         .HasColumnType("character varying(256)")
                         .HasColumnName("node_name");
 
-                    b.Property<string>("OperatorOpenId")
+                    b.Property<string>("OperatorUserId")
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)")
                         .HasColumnName("operator_open_id");
@@ -416,7 +434,7 @@ namespace Larkway.Hub.Migrations.Postgres.Migrations
                         .HasColumnType("character varying(40)")
                         .HasColumnName("approval_id");
 
-                    b.Property<string>("ApproverOpenId")
+                    b.Property<string>("ApproverUserId")
                         .IsRequired()
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)")

@@ -145,10 +145,10 @@ namespace Larkway.Hub.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("applicant");
 
-                    b.Property<string>("ApplicantOpenId")
-                        .HasMaxLength(128)
+                    b.Property<string>("ApplicantPersonId")
+                        .HasMaxLength(64)
                         .HasColumnType("TEXT")
-                        .HasColumnName("applicant_open_id");
+                        .HasColumnName("applicant_person_id");
 
                     b.Property<string>("ApplicantType")
                         .IsRequired()
@@ -156,11 +156,10 @@ namespace Larkway.Hub.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("applicant_type");
 
-                    b.Property<string>("ApprovalCode")
-                        .IsRequired()
+                    b.Property<string>("ApplicantUserId")
                         .HasMaxLength(128)
                         .HasColumnType("TEXT")
-                        .HasColumnName("approval_code");
+                        .HasColumnName("applicant_open_id");
 
                     b.Property<string>("ApprovalName")
                         .HasMaxLength(200)
@@ -190,6 +189,12 @@ namespace Larkway.Hub.Migrations.Sqlite.Migrations
                         .HasColumnType("INTEGER")
                         .HasColumnName("created_at");
 
+                    b.Property<string>("Definition")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("approval_code");
+
                     b.Property<string>("DepartmentId")
                         .HasMaxLength(128)
                         .HasColumnType("TEXT")
@@ -202,6 +207,11 @@ namespace Larkway.Hub.Migrations.Sqlite.Migrations
                     b.Property<int?>("ErrorCode")
                         .HasColumnType("INTEGER")
                         .HasColumnName("error_code");
+
+                    b.Property<string>("ErrorCodeText")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("error_code_text");
 
                     b.Property<string>("ErrorMessage")
                         .HasMaxLength(1000)
@@ -241,6 +251,14 @@ namespace Larkway.Hub.Migrations.Sqlite.Migrations
                         .HasMaxLength(40)
                         .HasColumnType("TEXT")
                         .HasColumnName("notification_id");
+
+                    b.Property<string>("Platform")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("feishu")
+                        .HasColumnName("platform");
 
                     b.Property<string>("Reference")
                         .HasMaxLength(200)
@@ -345,7 +363,7 @@ namespace Larkway.Hub.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("node_name");
 
-                    b.Property<string>("OperatorOpenId")
+                    b.Property<string>("OperatorUserId")
                         .HasMaxLength(128)
                         .HasColumnType("TEXT")
                         .HasColumnName("operator_open_id");
@@ -403,7 +421,7 @@ namespace Larkway.Hub.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("approval_id");
 
-                    b.Property<string>("ApproverOpenId")
+                    b.Property<string>("ApproverUserId")
                         .IsRequired()
                         .HasMaxLength(128)
                         .HasColumnType("TEXT")

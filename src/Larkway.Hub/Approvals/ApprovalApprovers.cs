@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Larkway.Feishu.Approval;
 using Larkway.Hub.Notifications;
 
 namespace Larkway.Hub.Approvals;
@@ -13,9 +12,8 @@ namespace Larkway.Hub.Approvals;
 public sealed record ApprovalPerson(string Type, string Value, [property: System.Text.Json.Serialization.JsonPropertyName("open_id")] string? UserId = null);
 
 /// <summary>
-/// The approvers a submitter picks for the self-select nodes of a definition (Feishu's
-/// <c>node_approver_open_id_list</c> / <c>node_approver_user_id_list</c>): node (custom node id or node id) → people.
-/// Read from the request's <c>approvers</c> object, checked against the definition, stored resolved on the approval.
+/// The approvers a submitter picks for the self-select nodes of a definition: node (its key, <see cref="ApprovalNodeShape.Keys"/>)
+/// → people. Read from the request's <c>approvers</c> object, checked against the definition, stored resolved on the approval.
 /// </summary>
 public static class ApprovalApprovers
 {
@@ -25,7 +23,7 @@ public static class ApprovalApprovers
     /// <summary>Most nodes one request may name.</summary>
     public const int MaxNodes = 20;
 
-    private const string Example = "e.g. {\"approvers\": {\"<node>\": [\"bob@example.com\", {\"open_id\": \"ou_…\"}]}}";
+    private const string Example = "e.g. {\"approvers\": {\"<node>\": [\"bob@example.com\", {\"person_id\": \"per_…\"}]}}";
 
     /// <summary>Reads <c>approvers</c> (absent or null: none); every problem is added with its path.</summary>
     public static IReadOnlyDictionary<string, IReadOnlyList<ApprovalPerson>>? Parse(JsonElement root, List<ApprovalProblem> problems)
@@ -54,7 +52,7 @@ public static class ApprovalApprovers
 
             if (node.Value.ValueKind != JsonValueKind.Array || node.Value.GetArrayLength() == 0)
             {
-                problems.Add(new(path, "Must be a non-empty array of approvers: emails, or {\"open_id\": …} / {\"user_id\": …} objects."));
+                problems.Add(new(path, "Must be a non-empty array of approvers: emails, or {\"person_id\": …} / {\"user_id\": …} / {\"open_id\": …} objects."));
                 continue;
             }
 
@@ -86,7 +84,7 @@ public static class ApprovalApprovers
     }
 
     /// <summary>
-    /// A person: an object with exactly one of <c>email</c>, <c>open_id</c> or <c>user_id</c> (or, where
+    /// A person: an object with exactly one of <c>email</c>, <c>person_id</c>, <c>open_id</c> or <c>user_id</c> (or, where
     /// <paramref name="allowPlainEmail"/>, an email as a plain string). Null with a problem at <paramref name="path"/>.
     /// </summary>
     public static ApprovalPerson? ReadPerson(JsonElement element, string path, bool allowPlainEmail, List<ApprovalProblem> problems)
@@ -99,7 +97,7 @@ public static class ApprovalApprovers
             (type, text) = ("email", element.GetString()!.Trim());
             if (!NotificationRequest.LooksLikeEmail(text))
             {
-                problems.Add(new(path, $"'{text}' is not an email address; name a person by id as {{\"open_id\": …}} or {{\"user_id\": …}}."));
+                problems.Add(new(path, $"'{text}' is not an email address; name a person by id as {{\"person_id\": …}} or {{\"user_id\": …}}."));
                 return null;
             }
         }
@@ -109,8 +107,8 @@ public static class ApprovalApprovers
             if (fields is not [var field] || !ApprovalRequest.ApplicantTypes.Contains(field.Name))
             {
                 problems.Add(new(path, allowPlainEmail
-                    ? "Must be an email, or an object with exactly one of email, open_id or user_id."
-                    : "Must have exactly one of email, open_id or user_id."));
+                    ? "Must be an email, or an object with exactly one of email, person_id, open_id or user_id."
+                    : "Must have exactly one of email, person_id, open_id or user_id."));
                 return null;
             }
 
@@ -136,34 +134,34 @@ public static class ApprovalApprovers
             text = text.ToLowerInvariant();
         }
 
-        return new ApprovalPerson(type, text, type == "open_id" ? text : null);
+        return new ApprovalPerson(type, text);
     }
 
     /// <summary>
     /// Checks the chosen approvers against the definition: each names a node of it that is self-select (and takes several
     /// approvers when several are given), and every self-select node has its approvers.
     /// </summary>
-    public static IEnumerable<ApprovalProblem> Check(IReadOnlyDictionary<string, IReadOnlyList<ApprovalPerson>>? approvers, ApprovalDefinition definition)
+    internal static IEnumerable<ApprovalProblem> Check(IReadOnlyDictionary<string, IReadOnlyList<ApprovalPerson>>? approvers, ApprovalDefinitionShape definition)
     {
         ArgumentNullException.ThrowIfNull(definition);
-        var selfSelect = definition.Nodes.Where(n => n.NeedApprover).ToList();
-        var named = new HashSet<ApprovalNodeDefinition>();
+        var selfSelect = definition.Nodes.Where(n => n.ChoosesApprovers).ToList();
+        var named = new HashSet<ApprovalNodeShape>();
         foreach (var (key, people) in approvers ?? new Dictionary<string, IReadOnlyList<ApprovalPerson>>())
         {
-            var node = definition.Nodes.FirstOrDefault(n => n.CustomNodeId == key || n.NodeId == key);
+            var node = definition.Nodes.FirstOrDefault(n => n.Keys.Contains(key, StringComparer.Ordinal));
             if (node is null)
             {
-                yield return new("approvers." + key, $"Not a node of approval '{definition.ApprovalName}'. {SelfSelectNodes(selfSelect)}");
+                yield return new("approvers." + key, $"Not a node of approval '{definition.Name ?? definition.Code}'. {SelfSelectNodes(selfSelect)}");
             }
-            else if (!node.NeedApprover)
+            else if (!node.ChoosesApprovers)
             {
                 yield return new("approvers." + key, $"The node '{node.Name}' takes its approvers from the definition, not from the request. {SelfSelectNodes(selfSelect)}");
             }
             else if (!named.Add(node))
             {
-                yield return new("approvers." + key, $"The node '{node.Name}' is named twice (by its node id and its custom node id); name it once.");
+                yield return new("approvers." + key, $"The node '{node.Name}' is named twice (by two of its ids); name it once.");
             }
-            else if (people.Count > 1 && !node.ApproverChosenMulti)
+            else if (people.Count > 1 && !node.TakesSeveral)
             {
                 yield return new("approvers." + key, $"The node '{node.Name}' takes one approver; {people.Count} are given.");
             }
@@ -171,35 +169,8 @@ public static class ApprovalApprovers
 
         foreach (var node in selfSelect.Where(n => !named.Contains(n)))
         {
-            yield return new("approvers." + KeyOf(node), $"Required: the submitter picks the approvers of the node '{node.Name}', {Example.Replace("<node>", KeyOf(node), StringComparison.Ordinal)}.");
+            yield return new("approvers." + node.Keys[0], $"Required: the submitter picks the approvers of the node '{node.Name}', {Example.Replace("<node>", node.Keys[0], StringComparison.Ordinal)}.");
         }
-    }
-
-    /// <summary>The approvers as Feishu's create request takes them: by open_id, and by user_id.</summary>
-    public static (Dictionary<string, IReadOnlyList<string>>? OpenIds, Dictionary<string, IReadOnlyList<string>>? UserIds) ForCreate(
-        IReadOnlyDictionary<string, IReadOnlyList<ApprovalPerson>>? approvers)
-    {
-        if (approvers is null || approvers.Count == 0)
-        {
-            return (null, null);
-        }
-
-        var openIds = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
-        var userIds = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
-        foreach (var (node, people) in approvers)
-        {
-            if (people.Where(p => p.UserId is not null).Select(p => p.UserId!).Distinct(StringComparer.Ordinal).ToList() is { Count: > 0 } byOpenId)
-            {
-                openIds[node] = byOpenId;
-            }
-
-            if (people.Where(p => p.UserId is null && p.Type == "user_id").Select(p => p.Value).Distinct(StringComparer.Ordinal).ToList() is { Count: > 0 } byUserId)
-            {
-                userIds[node] = byUserId;
-            }
-        }
-
-        return (openIds.Count > 0 ? openIds : null, userIds.Count > 0 ? userIds : null);
     }
 
     /// <summary>Stored form (null when none were chosen).</summary>
@@ -212,11 +183,9 @@ public static class ApprovalApprovers
         stored is null ? null : JsonSerializer.Deserialize(stored, ApprovalApproversJsonContext.Default.DictionaryStringApprovalPersonArray)?
             .ToDictionary(kv => kv.Key, kv => (IReadOnlyList<ApprovalPerson>)kv.Value, StringComparer.Ordinal);
 
-    private static string KeyOf(ApprovalNodeDefinition node) => string.IsNullOrEmpty(node.CustomNodeId) ? node.NodeId : node.CustomNodeId;
-
-    private static string SelfSelectNodes(List<ApprovalNodeDefinition> selfSelect) => selfSelect.Count == 0
+    private static string SelfSelectNodes(List<ApprovalNodeShape> selfSelect) => selfSelect.Count == 0
         ? "This approval has no self-select node: leave approvers out."
-        : "Its self-select nodes: " + string.Join(", ", selfSelect.Select(n => $"'{KeyOf(n)}' ({n.Name})")) + ".";
+        : "Its self-select nodes: " + string.Join(", ", selfSelect.Select(n => $"'{n.Keys[0]}' ({n.Name})")) + ".";
 }
 
 /// <summary>Source-generated JSON for the stored approvers.</summary>

@@ -1,24 +1,20 @@
-using Larkway.Feishu;
-using Larkway.Feishu.Approval;
-using Larkway.Feishu.Im;
-using Larkway.Hub.Apps;
+using System.Text.Json;
 using Larkway.Hub.Platform;
 using Larkway.Hub.Platform.Http;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Larkway.Hub.Approvals;
 
 /// <summary>
-/// Where the Hub talks to Feishu about approvals: creates instances (same uuid on every attempt), reads them and applies
-/// what they say, and acts on them for a user (decide a task, withdraw). Every outcome goes through
-/// <see cref="ApprovalStore"/>, so the API, events, reconciliation and (later) approval cards share one apply path.
+/// Where the Hub talks to an approval's platform (through its piece, <see cref="IApprovalPlatform"/>): creates instances
+/// (never twice: with the platform's idempotency key where it has one, else by finding what a lost attempt made), reads
+/// them and applies what they say, and acts on them for a user (decide a task, withdraw). Every outcome goes through
+/// <see cref="ApprovalStore"/>, so the API, events, reconciliation and cards share one apply path.
 /// </summary>
 internal sealed partial class ApprovalBridge(
     ApprovalStore store,
-    ApprovalDefinitions definitions,
+    ApprovalPlatforms platforms,
     Cards.ApprovalCards cards,
-    IFeishuClientFactory apps,
     ILogger<ApprovalBridge> logger)
 {
     /// <summary>Sources of a transition, as the history and callbacks name them.</summary>
@@ -35,78 +31,74 @@ internal sealed partial class ApprovalBridge(
 
     /// <summary>
     /// One create attempt for a Submitting approval. Created → Pending (then read once, best effort, for its tasks); a
-    /// transient failure → recorded on the approval and returned, for the submit queue to try again with the same uuid;
-    /// a refusal → Failed with Feishu's code and message. Returns the approval afterwards.
+    /// transient failure → recorded on the approval and returned, for the submit queue to try again; a refusal → Failed
+    /// with the platform's code and message. <paramref name="retry"/>: an earlier attempt may have created the instance
+    /// without its answer arriving, so the platform is asked for it first. Returns the approval afterwards.
     /// </summary>
-    public async Task<ApprovalSubmitResult> SubmitAsync(ApprovalRow approval, CancellationToken cancellationToken)
+    public async Task<ApprovalSubmitResult> SubmitAsync(ApprovalRow approval, bool retry, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(approval);
-        string instanceCode;
+        var platform = platforms.Of(approval);
+        var app = approval.App ?? "";
+        string instance;
         try
         {
-            var definition = await definitions.GetAsync(approval.App, approval.ApprovalCode, cancellationToken).ConfigureAwait(false);
+            using var form = JsonDocument.Parse(approval.Form);
+            var create = CreateOf(approval, form.RootElement);
 
             // Subscribed before the instance exists, so its first events are not missed.
-            await definitions.EnsureSubscribedAsync(approval.App, approval.ApprovalCode, cancellationToken).ConfigureAwait(false);
-            using var form = System.Text.Json.JsonDocument.Parse(approval.Form);
-            var client = await apps.GetClientAsync(approval.App ?? "", cancellationToken).ConfigureAwait(false);
-            var (approverOpenIds, approverUserIds) = ApprovalApprovers.ForCreate(ApprovalApprovers.Deserialize(approval.Approvers));
-            instanceCode = await client.Approval.Instances.CreateAsync(new ApprovalInstanceCreate
+            await platform.Piece.PrepareAsync(app, approval.Definition, cancellationToken).ConfigureAwait(false);
+            var found = retry ? await platform.Piece.FindCreatedAsync(app, create, cancellationToken).ConfigureAwait(false) : null;
+            if (found is not null)
             {
-                ApprovalCode = approval.ApprovalCode,
-                OpenId = approval.ApplicantOpenId,
-                UserId = approval.ApplicantOpenId is null ? approval.Applicant : null,
-                DepartmentId = approval.DepartmentId,
-                Form = ApprovalForm.FromJson(form.RootElement, definition),
-                NodeApprovers = approverOpenIds,
-                NodeApproverUserIds = approverUserIds,
-                Uuid = approval.Uuid,
-                Title = approval.Title,
-            }, cancellationToken).ConfigureAwait(false);
+                LogAdopted(logger, approval.Id, found);
+            }
+
+            instance = found ?? await platform.Piece.CreateAsync(app, create, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (Failure(ex) is { } failure)
+        catch (Exception ex) when (platform.Piece.Failure(ex) is { } failure)
         {
-            return await FailedAttemptAsync(approval, failure.Failure, failure.Transient, cancellationToken).ConfigureAwait(false);
+            return await FailedAttemptAsync(approval, platform, failure, cancellationToken).ConfigureAwait(false);
         }
 
-        var created = await store.MarkCreatedAsync(approval.Id, instanceCode, FromApi, cancellationToken).ConfigureAwait(false);
+        var created = await store.MarkCreatedAsync(approval.Id, instance, FromApi, cancellationToken).ConfigureAwait(false);
         var row = created?.Approval ?? approval;
         try
         {
             // Its first tasks, so the answer and the history show who must act; reconciliation reads it later anyway.
             return new(await SyncAsync(row, FromApi, cancellationToken).ConfigureAwait(false) ?? row, null);
         }
-        catch (Exception ex) when (Failure(ex) is not null)
+        catch (Exception ex) when (platform.Piece.Failure(ex) is not null)
         {
-            LogSyncFailed(logger, ex, row.Id);
+            LogSyncFailed(logger, ex, row.Id, platform.Display);
             return new(row, null);
         }
     }
 
     /// <summary>Gives up on a create whose attempts are used up: Failed with the last failure.</summary>
-    public async Task<ApprovalRow> GiveUpAsync(ApprovalRow approval, FeishuFailure failure, CancellationToken cancellationToken)
+    public async Task<ApprovalRow> GiveUpAsync(ApprovalRow approval, PlatformFailure failure, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(approval);
-        LogCreateFailed(logger, approval.Id, failure.Code);
+        ArgumentNullException.ThrowIfNull(failure);
+        LogCreateFailed(logger, approval.Id, failure.Platform, failure.CodeText);
         var failed = await store.MarkFailedAsync(approval.Id, failure, FromApi, cancellationToken).ConfigureAwait(false);
         return failed?.Approval ?? approval;
     }
 
     /// <summary>
-    /// Reads the instance from Feishu and applies it (<paramref name="source"/>: event, reconcile, card, api). Throws what
-    /// the client throws, so an event handler fails and is retried. Null when the approval has no instance yet.
+    /// Reads the instance from its platform and applies it (<paramref name="source"/>: event, reconcile, card, api). Throws
+    /// what the piece throws, so an event handler fails and is retried. Null when the approval has no instance yet.
     /// </summary>
     public async Task<ApprovalRow?> SyncAsync(ApprovalRow approval, string source, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(approval);
-        if (approval.InstanceCode is not { } code)
+        if (approval.InstanceCode is not { } instance)
         {
             return null;
         }
 
-        var client = await apps.GetClientAsync(approval.App ?? "", cancellationToken).ConfigureAwait(false);
-        var instance = await client.Approval.Instances.GetAsync(code, UserIdType.OpenId, cancellationToken).ConfigureAwait(false);
-        var applied = await store.ApplyAsync(approval.Id, ToSnapshot(instance), source, cancellationToken).ConfigureAwait(false);
+        var snapshot = await platforms.Of(approval).Piece.ReadAsync(approval.App ?? "", instance, cancellationToken).ConfigureAwait(false);
+        var applied = await store.ApplyAsync(approval.Id, snapshot, source, cancellationToken).ConfigureAwait(false);
         if (applied?.Approval is { } row)
         {
             // Every read refreshes the cards, not only reads that changed something: a card a crash left unsent is sent now.
@@ -117,33 +109,24 @@ internal sealed partial class ApprovalBridge(
     }
 
     /// <summary>
-    /// Approves or rejects a task on behalf of its approver (<paramref name="operatorOpenId"/>) — what an approval card's
-    /// buttons call — then reads the instance and applies it with <paramref name="source"/>. Throws what the client throws
-    /// (1390010 task not found, 1390009 not this user's task).
+    /// Approves or rejects a task on behalf of its approver (<paramref name="approver"/>, their id on the platform) — what
+    /// an approval card's buttons call — then reads the instance and applies it with <paramref name="source"/>. Throws what
+    /// the piece throws (<see cref="Failure"/> tells a task no longer pending apart).
     /// </summary>
-    public async Task<ApprovalRow?> DecideAsync(ApprovalRow approval, string taskId, string operatorOpenId, bool approve, string? comment, string source, CancellationToken cancellationToken)
+    public async Task<ApprovalRow?> DecideAsync(ApprovalRow approval, string taskId, string approver, bool approve, string? comment, string source, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(approval);
-        var code = approval.InstanceCode ?? throw new InvalidOperationException($"Approval {approval.Id} has no Feishu instance yet.");
-        var client = await apps.GetClientAsync(approval.App ?? "", cancellationToken).ConfigureAwait(false);
-        var decision = new ApprovalTaskDecision
-        {
-            ApprovalCode = approval.ApprovalCode,
-            InstanceCode = code,
-            UserId = operatorOpenId,
-            TaskId = taskId,
-            Comment = comment,
-            UserIdType = UserIdType.OpenId,
-        };
-        await (approve ? client.Approval.Tasks.ApproveAsync(decision, cancellationToken) : client.Approval.Tasks.RejectAsync(decision, cancellationToken)).ConfigureAwait(false);
+        var platform = platforms.Of(approval);
+        var instance = approval.InstanceCode ?? throw new InvalidOperationException($"Approval {approval.Id} has no instance yet.");
+        await platform.Piece.DecideAsync(approval.App ?? "", new ApprovalDecision(approval.Definition, instance, taskId, approver, approve, comment), cancellationToken).ConfigureAwait(false);
         try
         {
             return await SyncAsync(approval, source, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (Failure(ex) is not null || ex is OperationCanceledException)
+        catch (Exception ex) when (platform.Piece.Failure(ex) is not null || ex is OperationCanceledException)
         {
             // The decision is taken; its event (or reconciliation) applies it. Null: not read back.
-            LogSyncFailed(logger, ex, approval.Id);
+            LogSyncFailed(logger, ex, approval.Id, platform.Display);
             return null;
         }
     }
@@ -152,63 +135,58 @@ internal sealed partial class ApprovalBridge(
     public async Task<ApprovalRow?> CancelAsync(ApprovalRow approval, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(approval);
-        var code = approval.InstanceCode ?? throw new InvalidOperationException($"Approval {approval.Id} has no Feishu instance yet.");
-        var client = await apps.GetClientAsync(approval.App ?? "", cancellationToken).ConfigureAwait(false);
-        var (user, type) = approval.ApplicantOpenId is { } openId ? (openId, UserIdType.OpenId) : (approval.Applicant, UserIdType.UserId);
-        await client.Approval.Instances.CancelAsync(approval.ApprovalCode, code, user, type, cancellationToken).ConfigureAwait(false);
+        var instance = approval.InstanceCode ?? throw new InvalidOperationException($"Approval {approval.Id} has no instance yet.");
+        var (applicant, asNamed) = Applicant(approval);
+        await platforms.Of(approval).Piece.CancelAsync(approval.App ?? "", new ApprovalCancel(approval.Definition, instance, applicant, asNamed), cancellationToken).ConfigureAwait(false);
         return await SyncAsync(approval, FromApi, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The Hub's view of an instance: status, revert flag, and each task with the comment its approver left.</summary>
-    internal static ApprovalSnapshot ToSnapshot(ApprovalInstance instance)
+    /// <summary>What a failed call about <paramref name="approval"/> means; null for an exception that is no platform's failure.</summary>
+    public ApprovalCallFailure? Failure(ApprovalRow approval, Exception exception) => platforms.Of(approval).Piece.Failure(exception);
+
+    /// <summary>The create the piece is handed, from the stored approval.</summary>
+    private static ApprovalCreate CreateOf(ApprovalRow approval, JsonElement form)
     {
-        ArgumentNullException.ThrowIfNull(instance);
-        var tasks = instance.Tasks.Select(t => new ApprovalTaskSnapshot(
-            t.Id,
-            t.UserId,
-            t.Status,
-            t.NodeId ?? t.CustomNodeId,
-            t.NodeName,
-            instance.Timeline.LastOrDefault(e => string.Equals(e.TaskId, t.Id, StringComparison.Ordinal) && !string.IsNullOrEmpty(e.Comment))?.Comment,
-            t.EndTime)).ToList();
-        return new ApprovalSnapshot(instance.Status, instance.Reverted, tasks);
+        var (applicant, asNamed) = Applicant(approval);
+        return new ApprovalCreate(approval.Id, approval.Definition, applicant, form, approval.CreatedAt)
+        {
+            ApplicantUserId = asNamed,
+            DepartmentId = approval.DepartmentId,
+            Title = approval.Title,
+            Approvers = ApprovalApprovers.Deserialize(approval.Approvers),
+        };
     }
 
-    /// <summary>A failure Feishu (or the way to it) reported, and whether it may pass; null for anything else (a bug: let it surface).</summary>
-    internal static (FeishuFailure Failure, bool Transient)? Failure(Exception exception) => exception switch
-    {
-        FeishuApiException api => (new FeishuFailure(api.Code, api.ErrorMessage, api.RequestId), api.IsTransient),
-        ApprovalFormException form => (new FeishuFailure(FeishuErrorCodes.ApprovalInvalidParameter,
-            "The form no longer fits the approval definition: " + string.Join("; ", form.Errors.Select(e => $"{e.WidgetId}: {e.Message}")), null), false),
-        HubAppNotFoundException app => (new FeishuFailure(-101, app.Message, null), true),
-        HttpRequestException or TimeoutException => (new FeishuFailure(-1, "Feishu did not answer: " + exception.Message, null), true),
-        TaskCanceledException => (new FeishuFailure(-1, "Feishu did not answer in time.", null), true),
-        _ => null,
-    };
+    /// <summary>The applicant's id as tasks name people, and as the caller named them when the platform takes that instead (no resolved id).</summary>
+    private static (string Applicant, string? AsNamed) Applicant(ApprovalRow approval) =>
+        approval.ApplicantUserId is { } resolved ? (resolved, null) : (approval.Applicant, approval.Applicant);
 
-    private async Task<ApprovalSubmitResult> FailedAttemptAsync(ApprovalRow approval, FeishuFailure failure, bool transient, CancellationToken cancellationToken)
+    private async Task<ApprovalSubmitResult> FailedAttemptAsync(ApprovalRow approval, ApprovalPlatform platform, ApprovalCallFailure failure, CancellationToken cancellationToken)
     {
-        if (transient)
+        if (failure.Transient)
         {
-            LogCreateRetrying(logger, approval.Id, failure.Code);
-            await store.RecordCreateErrorAsync(approval.Id, failure, cancellationToken).ConfigureAwait(false);
-            return new(await store.FindAsync(approval.Id, cancellationToken).ConfigureAwait(false) ?? approval, failure);
+            LogCreateRetrying(logger, approval.Id, platform.Display, failure.Failure.CodeText);
+            await store.RecordCreateErrorAsync(approval.Id, failure.Failure, cancellationToken).ConfigureAwait(false);
+            return new(await store.FindAsync(approval.Id, cancellationToken).ConfigureAwait(false) ?? approval, failure.Failure);
         }
 
-        return new(await GiveUpAsync(approval, failure, cancellationToken).ConfigureAwait(false), null);
+        return new(await GiveUpAsync(approval, failure.Failure, cancellationToken).ConfigureAwait(false), null);
     }
 
-    [LoggerMessage(EventId = LogEvents.ApprovalBridgeCreateRetrying, Level = LogLevel.Warning, Message = "Creating the Feishu instance of approval {ApprovalId} failed with code {Code}; it is tried again with the same uuid.")]
-    private static partial void LogCreateRetrying(ILogger logger, string approvalId, int code);
+    [LoggerMessage(EventId = LogEvents.ApprovalBridgeCreateRetrying, Level = LogLevel.Warning, Message = "Creating the {Platform} instance of approval {ApprovalId} failed with code {Code}; it is tried again, and never made twice.")]
+    private static partial void LogCreateRetrying(ILogger logger, string approvalId, string platform, string code);
 
-    [LoggerMessage(EventId = LogEvents.ApprovalBridgeCreateFailed, Level = LogLevel.Warning, Message = "Feishu refused to create the instance of approval {ApprovalId} (code {Code}); the approval failed.")]
-    private static partial void LogCreateFailed(ILogger logger, string approvalId, int code);
+    [LoggerMessage(EventId = LogEvents.ApprovalBridgeCreateFailed, Level = LogLevel.Warning, Message = "The platform {Platform} refused to create the instance of approval {ApprovalId} (code {Code}); the approval failed.")]
+    private static partial void LogCreateFailed(ILogger logger, string approvalId, string platform, string code);
 
-    [LoggerMessage(EventId = LogEvents.ApprovalBridgeSyncFailed, Level = LogLevel.Information, Message = "Approval {ApprovalId} was created in Feishu but could not be read back yet; events and reconciliation bring its tasks.")]
-    private static partial void LogSyncFailed(ILogger logger, Exception exception, string approvalId);
+    [LoggerMessage(EventId = LogEvents.ApprovalBridgeSyncFailed, Level = LogLevel.Information, Message = "Approval {ApprovalId} was created on {Platform} but could not be read back yet; events and reconciliation bring its tasks.")]
+    private static partial void LogSyncFailed(ILogger logger, Exception exception, string approvalId, string platform);
+
+    [LoggerMessage(EventId = LogEvents.ApprovalBridgeAdopted, Level = LogLevel.Warning, Message = "Approval {ApprovalId}: an earlier attempt had created instance {Instance} although its answer was lost; it is taken as the approval's instead of creating another.")]
+    private static partial void LogAdopted(ILogger logger, string approvalId, string instance);
 }
 
 /// <summary>What one create attempt left: the approval, and the failure that may pass when it is to be tried again.</summary>
 /// <param name="Approval">The approval afterwards (Pending, Failed, or still Submitting).</param>
 /// <param name="Retryable">Why it is still Submitting; null when the attempt decided it.</param>
-internal sealed record ApprovalSubmitResult(ApprovalRow Approval, FeishuFailure? Retryable);
+internal sealed record ApprovalSubmitResult(ApprovalRow Approval, PlatformFailure? Retryable);

@@ -19,10 +19,12 @@ public static class ApprovalCallbacks
     public static string EventId(string approvalId, int sequence) => $"{approvalId}.{sequence}";
 
     /// <summary>
-    /// The body posted: <c>{"id","type","created_at","app","approval":{…},"transition":{…}}</c> — the same top-level
-    /// fields as forwarded Feishu events.
+    /// The body posted: <c>{"id","type","created_at","app","platform","approval":{…},"transition":{…}}</c> — the same
+    /// top-level fields as forwarded platform events. <paramref name="deprecatedNames"/>: the approval's platform keeps the
+    /// names its clients read before (<see cref="IApprovalPlatform.KeepsDeprecatedNames"/>: <c>approval_code</c>,
+    /// <c>operator.open_id</c>, <c>error.log_id</c>).
     /// </summary>
-    public static byte[] Payload(ApprovalRow approval, ApprovalTransitionRow transition)
+    public static byte[] Payload(ApprovalRow approval, ApprovalTransitionRow transition, bool deprecatedNames = false)
     {
         ArgumentNullException.ThrowIfNull(approval);
         ArgumentNullException.ThrowIfNull(transition);
@@ -33,11 +35,19 @@ public static class ApprovalCallbacks
             writer.WriteString("id", EventId(approval.Id, transition.Sequence));
             writer.WriteString("type", transition.EventType);
             writer.WriteString("created_at", transition.At.ToUniversalTime());
+            var platform = HubAppPlatform.Of(approval.Platform);
             writer.WriteString("app", HubAppService.NameOnWire(approval.App));
+            writer.WriteString("platform", platform);
             writer.WriteStartObject("approval");
             writer.WriteString("id", approval.Id);
+            writer.WriteString("platform", platform);
             writer.WriteString("reference", approval.Reference);
-            writer.WriteString("approval_code", approval.ApprovalCode);
+            writer.WriteString("definition", approval.Definition);
+            if (deprecatedNames)
+            {
+                writer.WriteString("approval_code", approval.Definition);
+            }
+
             writer.WriteString("instance_code", approval.InstanceCode);
             writer.WriteString("status", transition.Status);
             writer.WriteNumber("sequence", transition.Sequence);
@@ -47,21 +57,26 @@ public static class ApprovalCallbacks
                 writer.WriteString("notification_id", notificationId);
             }
 
-            if (approval.ErrorCode is { } code)
+            if (ApprovalWire.Failure(approval) is { } error)
             {
                 // One shape for every platform's failure; log_id is deprecated (the same as request_id).
                 writer.WriteStartObject("error");
-                writer.WriteString("platform", HubAppPlatform.Feishu);
-                writer.WriteNumber("code", code);
-                writer.WriteString("message", approval.ErrorMessage);
-                writer.WriteString("request_id", approval.LogId);
-                writer.WriteString("log_id", approval.LogId);
+                writer.WriteString("platform", error.Platform);
+                writer.WritePropertyName("code");
+                error.Code.WriteTo(writer);
+                writer.WriteString("message", error.Message);
+                writer.WriteString("request_id", error.RequestId);
+                if (deprecatedNames)
+                {
+                    writer.WriteString("log_id", error.RequestId);
+                }
+
                 writer.WriteEndObject();
             }
 
             writer.WriteEndObject();
             writer.WritePropertyName("transition");
-            WriteTransition(writer, transition);
+            WriteTransition(writer, transition, platform, deprecatedNames);
             writer.WriteEndObject();
         }
 
@@ -69,7 +84,7 @@ public static class ApprovalCallbacks
     }
 
     /// <summary>A transition as the API and the callbacks show it.</summary>
-    internal static void WriteTransition(Utf8JsonWriter writer, ApprovalTransitionRow t)
+    internal static void WriteTransition(Utf8JsonWriter writer, ApprovalTransitionRow t, string platform, bool deprecatedNames)
     {
         writer.WriteStartObject();
         writer.WriteNumber("sequence", t.Sequence);
@@ -84,10 +99,16 @@ public static class ApprovalCallbacks
             writer.WriteEndObject();
         }
 
-        if (t.OperatorOpenId is not null)
+        if (t.OperatorUserId is not null)
         {
             writer.WriteStartObject("operator");
-            writer.WriteString("open_id", t.OperatorOpenId);
+            writer.WriteString("platform", platform);
+            writer.WriteString("user_id", t.OperatorUserId);
+            if (deprecatedNames)
+            {
+                writer.WriteString("open_id", t.OperatorUserId);
+            }
+
             writer.WriteEndObject();
         }
 

@@ -17,10 +17,12 @@ internal sealed class ApprovalConfiguration : IEntityTypeConfiguration<ApprovalR
         e.Property(x => x.IdempotencyKey).HasColumnName("idempotency_key").HasMaxLength(ApprovalLimits.MaxIdempotencyKeyLength).IsRequired();
         e.Property(x => x.RequestHash).HasColumnName("request_hash").HasMaxLength(64).IsRequired();
         e.Property(x => x.App).HasColumnName("app").HasMaxLength(HubAppValidation.MaxNameLength);
-        e.Property(x => x.ApprovalCode).HasColumnName("approval_code").HasMaxLength(ApprovalLimits.MaxCodeLength).IsRequired();
+        e.Property(x => x.Platform).HasColumnName("platform").HasMaxLength(32).IsRequired().HasDefaultValue("feishu");
+        e.Property(x => x.Definition).HasColumnName("approval_code").HasMaxLength(ApprovalLimits.MaxCodeLength).IsRequired();
         e.Property(x => x.ApplicantType).HasColumnName("applicant_type").HasMaxLength(16).IsRequired();
         e.Property(x => x.Applicant).HasColumnName("applicant").HasMaxLength(ApprovalLimits.MaxIdLength).IsRequired();
-        e.Property(x => x.ApplicantOpenId).HasColumnName("applicant_open_id").HasMaxLength(ApprovalLimits.MaxIdLength);
+        e.Property(x => x.ApplicantUserId).HasColumnName("applicant_open_id").HasMaxLength(ApprovalLimits.MaxIdLength);
+        e.Property(x => x.ApplicantPersonId).HasColumnName("applicant_person_id").HasMaxLength(64);
         e.Property(x => x.Approvers).HasColumnName("approvers");
         e.Property(x => x.FormDisplay).HasColumnName("form_display");
         e.Property(x => x.ApprovalName).HasColumnName("approval_name").HasMaxLength(ApprovalLimits.MaxTitleLength);
@@ -36,6 +38,7 @@ internal sealed class ApprovalConfiguration : IEntityTypeConfiguration<ApprovalR
         // Two appliers of one approval (an event and reconciliation) cannot both write the same next sequence.
         e.Property(x => x.Sequence).HasColumnName("sequence").IsConcurrencyToken();
         e.Property(x => x.ErrorCode).HasColumnName("error_code");
+        e.Property(x => x.ErrorCodeText).HasColumnName("error_code_text").HasMaxLength(256);
         e.Property(x => x.ErrorMessage).HasColumnName("error_message").HasMaxLength(ApprovalRow.MaxErrorLength);
         e.Property(x => x.LogId).HasColumnName("log_id").HasMaxLength(128);
         e.Property(x => x.CreatedAt).HasColumnName("created_at");
@@ -71,7 +74,7 @@ internal sealed class ApprovalTransitionConfiguration : IEntityTypeConfiguration
         e.Property(x => x.TaskId).HasColumnName("task_id").HasMaxLength(ApprovalLimits.MaxIdLength);
         e.Property(x => x.TaskStatus).HasColumnName("task_status").HasMaxLength(32);
         e.Property(x => x.NodeName).HasColumnName("node_name").HasMaxLength(256);
-        e.Property(x => x.OperatorOpenId).HasColumnName("operator_open_id").HasMaxLength(ApprovalLimits.MaxIdLength);
+        e.Property(x => x.OperatorUserId).HasColumnName("operator_open_id").HasMaxLength(ApprovalLimits.MaxIdLength);
         e.Property(x => x.Comment).HasColumnName("comment").HasMaxLength(ApprovalTransitionRow.MaxCommentLength);
         e.Property(x => x.Source).HasColumnName("source").HasMaxLength(16).IsRequired();
         e.Property(x => x.At).HasColumnName("at");
@@ -94,7 +97,7 @@ internal sealed class ApprovalCardConfiguration : IEntityTypeConfiguration<Appro
         e.Property(x => x.Id).HasColumnName("id").ValueGeneratedOnAdd();
         e.Property(x => x.ApprovalId).HasColumnName("approval_id").HasMaxLength(40).IsRequired();
         e.Property(x => x.TaskId).HasColumnName("task_id").HasMaxLength(ApprovalLimits.MaxIdLength).IsRequired();
-        e.Property(x => x.ApproverOpenId).HasColumnName("approver_open_id").HasMaxLength(ApprovalLimits.MaxIdLength).IsRequired();
+        e.Property(x => x.ApproverUserId).HasColumnName("approver_open_id").HasMaxLength(ApprovalLimits.MaxIdLength).IsRequired();
         e.Property(x => x.NotificationId).HasColumnName("notification_id").HasMaxLength(40).IsRequired();
         e.Property(x => x.TaskStatus).HasColumnName("task_status").HasMaxLength(32).IsRequired();
         e.Property(x => x.Shown).HasColumnName("shown").HasMaxLength(64).IsRequired();

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using Larkway.Feishu;
 using Larkway.Hub.Inbox;
 using Larkway.Hub.Platform;
 using Microsoft.Extensions.Logging;
@@ -7,27 +5,25 @@ using Microsoft.Extensions.Logging;
 namespace Larkway.Hub.Approvals;
 
 /// <summary>
-/// Approval events (<c>approval_instance</c>, <c>approval_task</c>) from the inbox, taken as hints: the instance they
-/// name is read from Feishu and that snapshot applied, so duplicates and events out of order change nothing twice and
-/// undo nothing. Instances the Hub did not create are ignored. A failed read fails the inbox event, which is retried.
+/// The approval events of every platform (each piece's <see cref="IApprovalPlatform.EventTypes"/>) from the inbox, taken
+/// as hints: the instance an event names is read from its platform and that snapshot applied, so duplicates and events out
+/// of order change nothing twice and undo nothing. Instances the Hub did not create are ignored. A failed read fails the
+/// inbox event, which is retried; a refusal is left to reconciliation.
 /// </summary>
-internal sealed partial class ApprovalEventObserver(ApprovalStore store, ApprovalBridge bridge, ILogger<ApprovalEventObserver> logger) : IInboxEventObserver
+internal sealed partial class ApprovalEventObserver(ApprovalStore store, ApprovalBridge bridge, ApprovalPlatforms platforms, ILogger<ApprovalEventObserver> logger) : IInboxEventObserver
 {
-    /// <summary>The event types handled.</summary>
-    public static readonly IReadOnlySet<string> EventTypes = new HashSet<string>(["approval_instance", "approval_task"], StringComparer.Ordinal);
-
     /// <summary>Applies the instance an approval event names; true for every approval event (ignoring one is handling it too).</summary>
     public async Task<bool> OnEventAsync(InboxEventContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (!EventTypes.Contains(context.EventType))
+        if (platforms.Find(context.Platform.Name) is not { } piece || !piece.EventTypes.Contains(context.EventType))
         {
             return false;
         }
 
         var app = context.AppName.Length == 0 ? null : context.AppName;
-        if (InstanceCode(context.Event) is not { } code
-            || await store.FindByInstanceAsync(app, code, cancellationToken).ConfigureAwait(false) is not { } approval)
+        if (piece.InstanceOf(context.EventType, context.Event) is not { } instance
+            || await store.FindByInstanceAsync(app, instance, cancellationToken).ConfigureAwait(false) is not { } approval)
         {
             return true;
         }
@@ -36,10 +32,10 @@ internal sealed partial class ApprovalEventObserver(ApprovalStore store, Approva
         {
             await bridge.SyncAsync(approval, ApprovalBridge.FromEvent, cancellationToken).ConfigureAwait(false);
         }
-        catch (FeishuApiException ex) when (!ex.IsTransient)
+        catch (Exception ex) when (piece.Failure(ex) is { Transient: false } refused)
         {
             // Retrying the event would get the same answer; reconciliation reads the instance again later.
-            LogReadRefused(logger, approval.Id, ex.Code);
+            LogReadRefused(logger, approval.Id, refused.Failure.CodeText);
         }
 
         return true;
@@ -47,12 +43,8 @@ internal sealed partial class ApprovalEventObserver(ApprovalStore store, Approva
 
     /// <summary>Approval events only.</summary>
     public ValueTask<bool> WantsAsync(InboxEventContext context, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(EventTypes.Contains(context.EventType));
+        ValueTask.FromResult(context is not null && platforms.Find(context.Platform.Name) is { } piece && piece.EventTypes.Contains(context.EventType));
 
-    private static string? InstanceCode(JsonElement e) =>
-        e.ValueKind == JsonValueKind.Object && e.TryGetProperty("instance_code", out var code) && code.ValueKind == JsonValueKind.String
-            && code.GetString() is { Length: > 0 } text ? text : null;
-
-    [LoggerMessage(EventId = LogEvents.ApprovalEventObserverReadRefused, Level = LogLevel.Warning, Message = "An event named the instance of approval {ApprovalId}, but Feishu refused to return it (code {Code}); reconciliation tries again later.")]
-    private static partial void LogReadRefused(ILogger logger, string approvalId, int code);
+    [LoggerMessage(EventId = LogEvents.ApprovalEventObserverReadRefused, Level = LogLevel.Warning, Message = "An event named the instance of approval {ApprovalId}, but its platform refused to return it (code {Code}); reconciliation tries again later.")]
+    private static partial void LogReadRefused(ILogger logger, string approvalId, string code);
 }

@@ -1,42 +1,26 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Larkway.Feishu.Approval;
 
 namespace Larkway.Hub.Approvals;
 
-/// <summary>One form value as a person reads it: the widget's label and the value in words (an option's text, not its value).</summary>
+/// <summary>One form value as a person reads it: the field's label and the value in words (an option's text, not its value).</summary>
 public sealed record ApprovalFormLine(string Label, string Value);
 
 /// <summary>
-/// The form as the approver's card and the console show it, taken from the definition when the approval is accepted —
-/// widget labels for ids, option texts for option values — and stored with it, so every later rendering of the card
-/// (the click's answer, the outbox's update) shows the same without fetching the definition again.
+/// The form as the approver's card and the console show it, taken from the definition when the approval is accepted
+/// (<see cref="ApprovalDefinitionShape.CheckForm"/>: labels for ids, option texts for option values) and stored with it,
+/// so every later rendering of the card shows the same without reading the definition again.
 /// </summary>
 public static class ApprovalFormDisplay
 {
-    /// <summary>The form's lines, in the order the caller sent the values.</summary>
-    public static IReadOnlyList<ApprovalFormLine> Of(JsonElement form, ApprovalDefinition definition)
+    /// <summary>A value in words without its definition (approvals stored before labels were kept): JSON as text.</summary>
+    public static string Value(JsonElement value) => value.ValueKind switch
     {
-        ArgumentNullException.ThrowIfNull(definition);
-        if (form.ValueKind != JsonValueKind.Object)
-        {
-            return [];
-        }
-
-        return [.. form.EnumerateObject().Select(f => definition.FindWidget(f.Name) is { } widget
-            ? new ApprovalFormLine(Label(widget), Value(f.Value, widget))
-            : new ApprovalFormLine(f.Name, Value(f.Value, null)))];
-    }
-
-    /// <summary>A value in words; options by their text when the widget lists them.</summary>
-    public static string Value(JsonElement value, ApprovalWidgetDefinition? widget) => value.ValueKind switch
-    {
-        JsonValueKind.String => OptionText(value.GetString()!, widget),
+        JsonValueKind.String => value.GetString()!,
         JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => value.GetRawText(),
-        JsonValueKind.Array when widget is { Children.Count: > 0 } => value.GetArrayLength() == 1 ? "1 row" : $"{value.GetArrayLength()} rows",
-        JsonValueKind.Array => string.Join(", ", value.EnumerateArray().Select(v => Value(v, widget))),
+        JsonValueKind.Array => string.Join(", ", value.EnumerateArray().Select(Value)),
         JsonValueKind.Object when value.TryGetProperty("value", out var amount) =>
-            value.TryGetProperty("currency", out var currency) ? $"{Value(amount, null)} {Value(currency, null)}" : Value(amount, null),
+            value.TryGetProperty("currency", out var currency) ? $"{Value(amount)} {Value(currency)}" : Value(amount),
         JsonValueKind.Null or JsonValueKind.Undefined => "—",
         _ => value.GetRawText(),
     };
@@ -48,11 +32,6 @@ public static class ApprovalFormDisplay
     /// <summary>Reads the stored form back; null for approvals stored before labels were kept.</summary>
     public static IReadOnlyList<ApprovalFormLine>? Deserialize(string? stored) =>
         stored is null ? null : JsonSerializer.Deserialize(stored, ApprovalFormDisplayJsonContext.Default.ApprovalFormLineArray);
-
-    private static string Label(ApprovalWidgetDefinition widget) => string.IsNullOrWhiteSpace(widget.Name) ? widget.CustomId ?? widget.Id : widget.Name;
-
-    private static string OptionText(string value, ApprovalWidgetDefinition? widget) =>
-        widget?.Options.FirstOrDefault(o => o.Value == value) is { } option && !string.IsNullOrEmpty(option.Text) ? option.Text : value;
 }
 
 /// <summary>Source-generated JSON for the stored form lines.</summary>

@@ -7,13 +7,13 @@ namespace Larkway.Hub.Approvals;
 
 /// <summary>
 /// Reads again the open approvals no event has refreshed for a while (<see cref="ApprovalOptions.SyncAge"/>, longer for
-/// long-pending ones) and applies what Feishu says (source <c>reconcile</c>): a lost event delays an outcome, never
-/// loses it. Within <see cref="ApprovalOptions.RevertWindow"/> it also reads ended approvals Feishu may still revert or
+/// long-pending ones) and applies what its platform says (source <c>reconcile</c>): a lost event delays an outcome, never
+/// loses it. Within <see cref="ApprovalOptions.RevertWindow"/> it also reads ended approvals a platform may still revert or
 /// delete, backing off, and finishes card refreshes a crash left undone (<see cref="ApprovalRow.CardsDue"/>). A scheduled job — one replica at a time, under the lease <c>job/approval-reconcile</c>.
 /// </summary>
 internal sealed partial class ApprovalReconciler(ApprovalStore store, ApprovalBridge bridge, Cards.ApprovalCards cards, IOptions<ApprovalOptions> options, ILogger<ApprovalReconciler> logger) : IHubJob
 {
-    /// <summary>Rounds per run at most, so one run ends even when Feishu keeps everything due.</summary>
+    /// <summary>Rounds per run at most, so one run ends even when a platform keeps everything due.</summary>
     private const int MaxRounds = 20;
 
     public string Name => "approval-reconcile";
@@ -33,7 +33,7 @@ internal sealed partial class ApprovalReconciler(ApprovalStore store, ApprovalBr
             }
         }
 
-        // Ended approvals Feishu may still revert or delete: one small batch per run, so the checks never flood Feishu.
+        // Ended approvals a platform may still revert or delete: one small batch per run, so the checks never flood a platform.
         await ReadAllAsync(await store.DueForRevertCheckAsync(options.Value.RevertCheckBatchSize, cancellationToken).ConfigureAwait(false), cancellationToken)
             .ConfigureAwait(false);
 
@@ -54,7 +54,7 @@ internal sealed partial class ApprovalReconciler(ApprovalStore store, ApprovalBr
             {
                 await bridge.SyncAsync(approval, ApprovalBridge.FromReconcile, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ApprovalBridge.Failure(ex) is not null && !cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (bridge.Failure(approval, ex) is not null && !cancellationToken.IsCancellationRequested)
             {
                 // One unreadable instance must not hold up the rest: it is read again after SyncAge.
                 LogReadFailed(logger, ex, approval.Id);

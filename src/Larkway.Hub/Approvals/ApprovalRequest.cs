@@ -8,14 +8,14 @@ namespace Larkway.Hub.Approvals;
 
 /// <summary>An approval as a caller asked for it, checked field by field before anything is looked up or stored.</summary>
 /// <param name="IdempotencyKey">The caller's key (body or <c>Idempotency-Key</c> header).</param>
-/// <param name="ApprovalCode">The definition.</param>
-/// <param name="ApplicantType"><c>email</c>, <c>open_id</c> or <c>user_id</c>.</param>
+/// <param name="Definition">The definition's code on the app's platform.</param>
+/// <param name="ApplicantType"><c>email</c>, <c>person_id</c>, or one of the platform's id types (<c>open_id</c>, <c>user_id</c>).</param>
 /// <param name="Applicant">The applicant (emails lower-cased).</param>
 /// <param name="Form">The form values, a JSON object by widget id or custom id.</param>
 /// <param name="RequestHash">The request's meaning, to tell a retry from a different request under the same key.</param>
 public sealed record ApprovalRequest(
     string IdempotencyKey,
-    string ApprovalCode,
+    string Definition,
     string ApplicantType,
     string Applicant,
     string Form,
@@ -45,8 +45,8 @@ public sealed record ApprovalRequest(
     /// <summary>The notification whose card asked for it (a card action, never the API).</summary>
     public string? NotificationId { get; init; }
 
-    /// <summary>Ways to name the applicant.</summary>
-    public static readonly IReadOnlyList<string> ApplicantTypes = ["email", "open_id", "user_id"];
+    /// <summary>Ways to name a person: the Hub's (<c>email</c>, <c>person_id</c>) and the platforms' ids (which one the app's platform takes is checked later).</summary>
+    public static readonly IReadOnlyList<string> ApplicantTypes = ["email", "person_id", "open_id", "user_id"];
 
     /// <summary>The members an approval request takes: <see cref="ApprovalCreateBody"/>'s, which the OpenAPI document describes.</summary>
     internal static JsonShape Shape => JsonShape.For(Microsoft.AspNetCore.Builder.HubApprovalsJsonContext.Default.ApprovalCreateBody);
@@ -60,7 +60,7 @@ public sealed record ApprovalRequest(
     public static ApprovalRequest? Parse(ReadOnlySpan<byte> body, string? idempotencyHeader, List<ApprovalProblem> problems)
     {
         ArgumentNullException.ThrowIfNull(problems);
-        if (!JsonBody.TryReadObject(body, "approval_code, applicant, form and idempotency_key", out var root, out var problem))
+        if (!JsonBody.TryReadObject(body, "definition, applicant, form and idempotency_key", out var root, out var problem))
         {
             problems.Add(new("body", problem));
             return null;
@@ -72,7 +72,7 @@ public sealed record ApprovalRequest(
         }
 
         var key = ParseIdempotencyKey(root, idempotencyHeader, problems);
-        var code = String(root, "approval_code", ApprovalLimits.MaxCodeLength, required: true, problems);
+        var code = ParseDefinition(root, problems);
         var (applicantType, applicant) = ParseApplicant(root, problems);
         var approvers = ApprovalApprovers.Parse(root, problems);
         var department = String(root, "department_id", ApprovalLimits.MaxIdLength, required: false, problems);
@@ -117,6 +117,30 @@ public sealed record ApprovalRequest(
         };
     }
 
+    /// <summary><c>definition</c>, or its deprecated name <c>approval_code</c> (the same value when both are sent).</summary>
+    private static string? ParseDefinition(JsonElement root, List<ApprovalProblem> problems)
+    {
+        var definition = String(root, "definition", ApprovalLimits.MaxCodeLength, required: false, problems);
+        var code = String(root, "approval_code", ApprovalLimits.MaxCodeLength, required: false, problems);
+        if (definition is not null && code is not null && !string.Equals(definition, code, StringComparison.Ordinal))
+        {
+            problems.Add(new("definition", "definition and approval_code (its deprecated name) differ; send definition alone."));
+            return null;
+        }
+
+        if ((definition ?? code) is { } given)
+        {
+            return given;
+        }
+
+        if (!problems.Any(p => p.Field is "definition" or "approval_code"))
+        {
+            problems.Add(new("definition", "Required: the approval definition on the app's platform — Feishu's approval code, DingTalk's process code (PROC-…), WeCom's template id."));
+        }
+
+        return null;
+    }
+
     private static string? ParseIdempotencyKey(JsonElement root, string? header, List<ApprovalProblem> problems)
     {
         var bodyKey = String(root, "idempotency_key", int.MaxValue, required: false, problems);
@@ -144,7 +168,7 @@ public sealed record ApprovalRequest(
 
     private static (string? Type, string? Value) ParseApplicant(JsonElement root, List<ApprovalProblem> problems)
     {
-        const string Hint = "Required: an object with one of email, open_id or user_id, e.g. {\"email\": \"alice@example.com\"}.";
+        const string Hint = "Required: an object with one of email, person_id, open_id or user_id, e.g. {\"email\": \"alice@example.com\"}.";
         if (!root.TryGetProperty("applicant", out var applicant) || applicant.ValueKind != JsonValueKind.Object)
         {
             problems.Add(new("applicant", Hint));

@@ -1,7 +1,7 @@
 namespace Larkway.Hub.Approvals;
 
 /// <summary>
-/// An approval a business system asked for: the request as accepted, the Feishu instance it became, where it stands,
+/// An approval a business system asked for: the request as accepted, the platform's instance it became, where it stands,
 /// (while <see cref="ApprovalState.Submitting"/>, its create is a work item of <see cref="ApprovalSubmissions"/>).
 /// </summary>
 public sealed class ApprovalRow
@@ -24,17 +24,23 @@ public sealed class ApprovalRow
     /// <summary>The stored app that creates the instance; null for the default app.</summary>
     public string? App { get; set; }
 
-    /// <summary>The approval definition's code.</summary>
-    public string ApprovalCode { get; set; } = "";
+    /// <summary>The platform of <see cref="App"/> when the approval was accepted (<c>feishu</c>, <c>dingtalk</c>, <c>wecom</c>).</summary>
+    public string Platform { get; set; } = "";
 
-    /// <summary>How the caller named the applicant: <c>email</c>, <c>open_id</c> or <c>user_id</c>.</summary>
+    /// <summary>The definition's code on the platform (Feishu's approval code, DingTalk's process code, WeCom's template id).</summary>
+    public string Definition { get; set; } = "";
+
+    /// <summary>How the caller named the applicant: <c>email</c>, <c>person_id</c>, or one of the platform's id types (<c>open_id</c>, <c>user_id</c>).</summary>
     public string ApplicantType { get; set; } = "";
 
     /// <summary>The applicant as the caller named them.</summary>
     public string Applicant { get; set; } = "";
 
-    /// <summary>The applicant's open_id (an email resolved when accepted); null when named by user_id.</summary>
-    public string? ApplicantOpenId { get; set; }
+    /// <summary>The applicant's id on the platform as tasks name people (resolved when accepted); null when the platform takes the caller's id as it is (Feishu's user_id).</summary>
+    public string? ApplicantUserId { get; set; }
+
+    /// <summary>The applicant's directory person, when known.</summary>
+    public string? ApplicantPersonId { get; set; }
 
     /// <summary>The approvers picked for self-select nodes, resolved (JSON: node → <see cref="ApprovalPerson"/>[]); null when none.</summary>
     public string? Approvers { get; set; }
@@ -57,41 +63,44 @@ public sealed class ApprovalRow
     /// <summary>The business system's own id for what is being approved, echoed back in every answer and callback.</summary>
     public string? Reference { get; set; }
 
-    /// <summary>The instance uuid sent to Feishu: the same on every attempt, so a retried create makes one instance.</summary>
+    /// <summary>The idempotency key derived from the id, sent where the platform's create takes one (Feishu's uuid).</summary>
     public string Uuid { get; set; } = "";
 
     /// <summary>Where it stands.</summary>
     public ApprovalState Status { get; set; }
 
-    /// <summary>Feishu's instance code, once created.</summary>
+    /// <summary>The platform's instance id (Feishu's instance code, DingTalk's process instance id, WeCom's sp_no), once created.</summary>
     public string? InstanceCode { get; set; }
 
-    /// <summary>The latest tasks as Feishu reported them (JSON array of <see cref="ApprovalTaskSnapshot"/>).</summary>
+    /// <summary>The latest tasks as the platform reported them (JSON array of <see cref="ApprovalTaskSnapshot"/>).</summary>
     public string Tasks { get; set; } = "[]";
 
     /// <summary>The number of the last transition (0: none); guards concurrent appliers (optimistic concurrency).</summary>
     public int Sequence { get; set; }
 
-    /// <summary>Feishu's code for a failed create (or the last failed attempt).</summary>
+    /// <summary>The platform's numeric code for a failed create (or the last failed attempt); null for a text code.</summary>
     public int? ErrorCode { get; set; }
 
-    /// <summary>Feishu's message for <see cref="ErrorCode"/>.</summary>
+    /// <summary>The platform's code as it gave it (a JSON number or string: DingTalk's are text); null before codes were kept so.</summary>
+    public string? ErrorCodeText { get; set; }
+
+    /// <summary>The platform's message for the failure.</summary>
     public string? ErrorMessage { get; set; }
 
-    /// <summary>Feishu's log id for <see cref="ErrorCode"/>.</summary>
+    /// <summary>The platform's request id for the failure (Feishu's log id).</summary>
     public string? LogId { get; set; }
 
     /// <summary>When accepted.</summary>
     public DateTimeOffset CreatedAt { get; set; }
 
-    /// <summary>When the Hub last read the instance from Feishu (or created it).</summary>
+    /// <summary>When the Hub last read the instance from the platform (or created it).</summary>
     public DateTimeOffset? SyncedAt { get; set; }
 
     /// <summary>When reconciliation should read the instance again if no event comes first.</summary>
     public DateTimeOffset? NextSyncAt { get; set; }
 
     /// <summary>
-    /// When the Hub first saw the approval end (approved, rejected, …): Feishu's revert window counts from about then,
+    /// When the Hub first saw the approval end (approved, rejected, …): a platform's revert window counts from about then,
     /// so reconciliation keeps reading a revertible outcome until this plus <see cref="ApprovalOptions.RevertWindow"/>.
     /// </summary>
     public DateTimeOffset? EndedAt { get; set; }
@@ -148,8 +157,8 @@ public sealed class ApprovalTransitionRow
     /// <summary>The task's node name.</summary>
     public string? NodeName { get; set; }
 
-    /// <summary>Who acted (the approver of a task; the deciding approver of a decision), when known.</summary>
-    public string? OperatorOpenId { get; set; }
+    /// <summary>Who acted (the approver of a task; the deciding approver of a decision) by their id on the platform, when known.</summary>
+    public string? OperatorUserId { get; set; }
 
     /// <summary>What they wrote.</summary>
     public string? Comment { get; set; }
@@ -165,7 +174,7 @@ public sealed class ApprovalTransitionRow
 [System.Text.Json.Serialization.JsonConverter(typeof(Larkway.Hub.Platform.Http.SnakeCaseEnumConverter<ApprovalState>))]
 public enum ApprovalState
 {
-    /// <summary>Accepted; the Feishu instance is being created (retried after a transient failure with the same uuid).</summary>
+    /// <summary>Accepted; the platform's instance is being created (retried after a transient failure, never made twice).</summary>
     Submitting,
 
     /// <summary>The instance exists and waits for approvers.</summary>
@@ -180,12 +189,12 @@ public enum ApprovalState
     /// <summary>Withdrawn by the applicant (final).</summary>
     Canceled,
 
-    /// <summary>Deleted in Feishu (final).</summary>
+    /// <summary>Deleted on the platform (final).</summary>
     Deleted,
 
     /// <summary>Approved, then reverted.</summary>
     Reverted,
 
-    /// <summary>Feishu refused to create the instance (bad code, unknown user, …) or the create ran out of attempts (final).</summary>
+    /// <summary>The platform refused to create the instance (bad code, unknown user, …) or the create ran out of attempts (final).</summary>
     Failed,
 }

@@ -1,8 +1,4 @@
 using System.Text.Json;
-using Larkway.Feishu;
-using Larkway.Feishu.Approval;
-using Larkway.Hub.Apps;
-using Larkway.Hub.Notifications;
 using Larkway.Hub.Platform.Auth;
 using Larkway.Hub.Platform.Http;
 
@@ -11,22 +7,22 @@ namespace Larkway.Hub.Approvals;
 /// <summary>
 /// The approvals room's application logic, apart from HTTP: a parsed request and its caller in, a typed outcome out. The
 /// endpoints (<c>ApprovalsApi.cs</c>) read and parse the body and the query and map each outcome to a status; what is
-/// checked, looked up in Feishu, stored and submitted — and in which order — is decided here.
+/// checked, looked up on the app's platform, stored and submitted — and in which order — is decided here.
 /// </summary>
 internal sealed class ApprovalService(
     ApprovalStore store,
     ApprovalDefinitions definitions,
     ApprovalSubmissions submissions,
     ApprovalBridge bridge,
-    IEmailLookup people,
-    HubAppRegistry apps)
+    ApprovalPlatforms platforms,
+    ApprovalPeople people)
 {
     /// <summary>How many approvals a page holds unless the caller asks for another number.</summary>
     public const int DefaultListLimit = 50;
 
     /// <summary>
     /// Answers a repeat from the store; otherwise checks the app, the applicant and the form against the definition,
-    /// stores the approval and submits it to Feishu at once (the submit queue takes over what does not finish).
+    /// stores the approval and submits it to the platform at once (the submit queue takes over what does not finish).
     /// </summary>
     public async Task<ApprovalRequestResult> SubmitAsync(ApprovalRequest request, HubCaller caller, CancellationToken cancellationToken)
     {
@@ -39,18 +35,20 @@ internal sealed class ApprovalService(
             return await AnswerAsync(earlier, cancellationToken).ConfigureAwait(false);
         }
 
-        if (request.App is { } appName && await apps.WhyUnusableAsync(appName, cancellationToken).ConfigureAwait(false) is { } unusable)
+        var (platform, unusable) = await platforms.ForAppAsync(request.App, cancellationToken).ConfigureAwait(false);
+        if (platform is null)
         {
-            return ApprovalRequestResult.Invalid([new("app", unusable)]);
+            return ApprovalRequestResult.Invalid([new("app", unusable!)]);
         }
 
-        var checkedRequest = await CheckAsync(request, cancellationToken).ConfigureAwait(false);
+        var checkedRequest = await CheckAsync(request, platform, cancellationToken).ConfigureAwait(false);
         if (checkedRequest.Refusal is { } refusal)
         {
             return refusal;
         }
 
-        var created = await store.CreateAsync(request with { Approvers = checkedRequest.Approvers, FormDisplay = checkedRequest.FormDisplay, ApprovalName = checkedRequest.ApprovalName }, caller.Id, checkedRequest.ApplicantOpenId, ApprovalSubmissions.InlineOwner, cancellationToken).ConfigureAwait(false);
+        var accepted = request with { Approvers = checkedRequest.Approvers, FormDisplay = checkedRequest.FormDisplay, ApprovalName = checkedRequest.ApprovalName };
+        var created = await store.CreateAsync(accepted, caller.Id, checkedRequest.Applicant!, ApprovalSubmissions.InlineOwner, cancellationToken).ConfigureAwait(false);
         if (created.Status != ApprovalCreateStatus.Created)
         {
             return await AnswerAsync(created, cancellationToken).ConfigureAwait(false);
@@ -71,7 +69,7 @@ internal sealed class ApprovalService(
         }
 
         var submission = await SubmissionAsync(found.Approval, cancellationToken).ConfigureAwait(false);
-        return new ApprovalDetails(found.Approval, found.History, submission);
+        return new ApprovalDetails(found.Approval, found.History, submission, await PersonsAsync([found.Approval], cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary>
@@ -83,12 +81,13 @@ internal sealed class ApprovalService(
         ArgumentNullException.ThrowIfNull(caller);
         var rows = await store.ListAsync(caller.IsAdmin ? null : caller.Id, reference, status, before, limit, cancellationToken).ConfigureAwait(false);
         var submitted = rows.Count == 0 ? null : await store.SubmissionsAsync([.. rows.Select(r => r.Id)], cancellationToken).ConfigureAwait(false);
+        var persons = await PersonsAsync(rows, cancellationToken).ConfigureAwait(false);
         return new ApprovalPage(
-            [.. rows.Select(r => new ApprovalDetails(r, null, submitted?.GetValueOrDefault(r.Id)))],
+            [.. rows.Select(r => new ApprovalDetails(r, null, submitted?.GetValueOrDefault(r.Id), persons))],
             rows.Count == limit ? rows[^1].Id : null);
     }
 
-    /// <summary>Withdraws a pending approval the caller owns, in Feishu first; what Feishu said when it refused or did not answer.</summary>
+    /// <summary>Withdraws a pending approval the caller owns, on its platform first; what the platform said when it refused or did not answer.</summary>
     public async Task<ApprovalCancelResult> CancelAsync(string id, HubCaller caller, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
@@ -107,126 +106,104 @@ internal sealed class ApprovalService(
         {
             await bridge.CancelAsync(approval, cancellationToken).ConfigureAwait(false);
         }
-        catch (FeishuApiException ex) when (!ex.IsTransient)
+        catch (Exception ex) when (bridge.Failure(approval, ex) is { } failure)
         {
-            return new ApprovalCancelResult(ApprovalCancelOutcome.Refused, Status: approval.Status, Refusal: FeishuFailure.From(ex));
-        }
-        catch (Exception ex) when (ApprovalBridge.Failure(ex) is not null)
-        {
-            return new ApprovalCancelResult(ApprovalCancelOutcome.FeishuUnavailable, Status: approval.Status);
+            // Refused: read it anyway, so an instance ended on the platform meanwhile shows as it is.
+            await TrySyncAsync(approval, cancellationToken).ConfigureAwait(false);
+            var now = await store.FindAsync(id, cancellationToken).ConfigureAwait(false) ?? approval;
+            return failure.Transient
+                ? new ApprovalCancelResult(ApprovalCancelOutcome.PlatformUnavailable, Status: now.Status, Refusal: failure.Failure)
+                : new ApprovalCancelResult(ApprovalCancelOutcome.Refused, Status: now.Status, Refusal: failure.Failure);
         }
 
         var found = (await store.GetAsync(id, cancellationToken).ConfigureAwait(false))!.Value;
         var submission = await SubmissionAsync(found.Approval, cancellationToken).ConfigureAwait(false);
-        return new ApprovalCancelResult(ApprovalCancelOutcome.Cancelled, new ApprovalDetails(found.Approval, found.History, submission), found.Approval.Status);
+        var details = new ApprovalDetails(found.Approval, found.History, submission, await PersonsAsync([found.Approval], cancellationToken).ConfigureAwait(false));
+        return new ApprovalCancelResult(ApprovalCancelOutcome.Cancelled, details, found.Approval.Status);
     }
 
     /// <summary>
-    /// Everything checked before an instance is created: the applicant's and the approvers' emails resolved (in one
-    /// lookup), the definition fetched, the form read and validated against it and the approvers against its nodes.
-    /// Problems name the field (<c>form.&lt;widget&gt;</c>, <c>approvers.&lt;node&gt;[i]</c>); Feishu not answering is
-    /// <see cref="ApprovalRequestOutcome.FeishuUnavailable"/>.
+    /// Everything checked before an instance is created: the people resolved on the app's platform (in one lookup), the
+    /// definition read, the form checked against it and the approvers against its nodes. Problems name the field
+    /// (<c>form.&lt;field&gt;</c>, <c>approvers.&lt;node&gt;[i]</c>); the platform not answering is
+    /// <see cref="ApprovalRequestOutcome.PlatformUnavailable"/>.
     /// </summary>
-    private async Task<CheckedRequest> CheckAsync(ApprovalRequest request, CancellationToken cancellationToken)
+    private async Task<CheckedRequest> CheckAsync(ApprovalRequest request, ApprovalPlatform platform, CancellationToken cancellationToken)
     {
         // Every check runs and they report together: an unknown applicant and a bad form are one answer, not two rounds.
         var problems = new List<ApprovalProblem>();
-        var approvers = request.Approvers;
-        string? openId = request.ApplicantType == "open_id" ? request.Applicant : null;
-        string? display = null;
-        string? name = null;
         try
         {
-            var emails = (approvers ?? new Dictionary<string, IReadOnlyList<ApprovalPerson>>()).Values.SelectMany(p => p)
-                .Where(p => p.Type == "email").Select(p => p.Value)
-                .Concat(request.ApplicantType == "email" ? [request.Applicant] : [])
-                .Distinct(StringComparer.Ordinal).ToList();
-            if (emails.Count > 0)
-            {
-                try
-                {
-                    var found = await people.PrefetchAsync(request.App ?? "", emails, cancellationToken).ConfigureAwait(false);
-                    if (request.ApplicantType == "email")
-                    {
-                        openId = found.GetValueOrDefault(request.Applicant);
-                        if (openId is null)
-                        {
-                            problems.Add(new("applicant.email", NoSuchUser(request.Applicant)));
-                        }
-                    }
-
-                    approvers = Resolve(approvers, found, problems);
-                }
-                catch (FeishuApiException ex) when (!ex.IsTransient)
-                {
-                    problems.Add(new(request.ApplicantType == "email" ? "applicant.email" : "approvers", $"Feishu refused to look up the emails: {ex.ErrorMessage} (code {ex.Code}, log id {ex.RequestId})."));
-                }
-            }
-
+            var resolved = await people.ResolveAsync(platform, request.App, new ApprovalPerson(request.ApplicantType, request.Applicant), request.Approvers, problems, cancellationToken).ConfigureAwait(false);
+            string? display = null;
+            string? name = null;
             try
             {
-                var definition = await definitions.GetAsync(request.App, request.ApprovalCode, cancellationToken).ConfigureAwait(false);
-                var check = ApprovalDefinitionCheck.Of(request, definition);
+                var definition = await definitions.GetAsync(platform, request.App, request.Definition, cancellationToken).ConfigureAwait(false);
+                using var form = JsonDocument.Parse(request.Form);
+                var check = definition.CheckForm(form.RootElement);
                 problems.AddRange(check.Problems);
-                (display, name) = (check.FormDisplay, check.ApprovalName);
+                problems.AddRange(ApprovalApprovers.Check(request.Approvers, definition));
+                (display, name) = (ApprovalFormDisplay.Serialize(check.Display), definition.Name);
             }
-            catch (FeishuApiException ex) when (!ex.IsTransient)
+            catch (Exception ex) when (platform.Piece.Failure(ex) is { Transient: false } refused)
             {
-                problems.Add(new("approval_code", $"Feishu refused it: {ex.ErrorMessage} (code {ex.Code}, log id {ex.RequestId})."));
+                problems.Add(new("definition", refused.Kind == ApprovalFailureKind.UnknownDefinition
+                    ? $"{platform.Display} has no definition '{request.Definition}' the app can see: {refused.Failure.Message} (code {refused.Failure.CodeText}{RequestId(refused.Failure)})."
+                    : $"{platform.Display} refused to read it: {refused.Failure.Message} (code {refused.Failure.CodeText}{RequestId(refused.Failure)})."));
             }
-        }
-        catch (Exception ex) when (ApprovalBridge.Failure(ex) is not null)
-        {
-            return new(null, null, null, null, new ApprovalRequestResult(ApprovalRequestOutcome.FeishuUnavailable));
-        }
 
-        return problems.Count > 0 ? new(null, null, null, null, ApprovalRequestResult.Invalid(problems)) : new(openId, approvers, display, name, null);
+            return problems.Count > 0
+                ? new(null, null, null, null, ApprovalRequestResult.Invalid(problems))
+                : new(new ApprovalApplicant(platform.Name, resolved.Applicant!.UserId, resolved.ApplicantPersonId), resolved.Approvers, display, name, null);
+        }
+        catch (Exception ex) when (platform.Piece.Failure(ex) is not null)
+        {
+            return new(null, null, null, null, new ApprovalRequestResult(ApprovalRequestOutcome.PlatformUnavailable, Platform: platform.Display));
+        }
     }
 
-    /// <summary>The approvers with their emails' open_ids; an email nobody has is a problem at its place in the list.</summary>
-    private static IReadOnlyDictionary<string, IReadOnlyList<ApprovalPerson>>? Resolve(
-        IReadOnlyDictionary<string, IReadOnlyList<ApprovalPerson>>? approvers, IReadOnlyDictionary<string, string?> found, List<ApprovalProblem> problems)
+    private static string RequestId(Platform.Http.PlatformFailure failure) => failure.RequestId is { } id ? $", request id {id}" : "";
+
+    /// <summary>Reads the approval once more, best effort (after a refused withdrawal).</summary>
+    private async Task TrySyncAsync(ApprovalRow approval, CancellationToken cancellationToken)
     {
-        if (approvers is null)
+        try
         {
-            return null;
+            await bridge.SyncAsync(approval, ApprovalBridge.FromApi, cancellationToken).ConfigureAwait(false);
         }
-
-        var resolved = new Dictionary<string, IReadOnlyList<ApprovalPerson>>(StringComparer.Ordinal);
-        foreach (var (node, people) in approvers)
+        catch (Exception ex) when (bridge.Failure(approval, ex) is not null)
         {
-            var list = new List<ApprovalPerson>();
-            for (var i = 0; i < people.Count; i++)
-            {
-                var person = people[i];
-                if (person.Type != "email")
-                {
-                    list.Add(person);
-                }
-                else if (found.GetValueOrDefault(person.Value) is { } openId)
-                {
-                    list.Add(person with { UserId = openId });
-                }
-                else
-                {
-                    problems.Add(new($"approvers.{node}[{i}]", NoSuchUser(person.Value)));
-                }
-            }
-
-            resolved[node] = list;
+            // Reconciliation reads it later.
         }
-
-        return resolved;
     }
 
-    private static string NoSuchUser(string email) =>
-        $"No active Feishu user has the email '{email}', or the app's contact scope does not include them.";
+    /// <summary>The directory persons of the approvals' approvers and deciders, by (platform, app, user id).</summary>
+    private async Task<IReadOnlyDictionary<(string Platform, string App, string UserId), string>> PersonsAsync(IReadOnlyList<ApprovalRow> approvals, CancellationToken cancellationToken)
+    {
+        var persons = new Dictionary<(string, string, string), string>();
+        foreach (var approval in approvals)
+        {
+            var platform = Apps.HubAppPlatform.Of(approval.Platform);
+            var app = approval.App ?? "";
+            var tasks = JsonSerializer.Deserialize(approval.Tasks, ApprovalStorageJsonContext.Default.ApprovalTaskSnapshotArray) ?? [];
+            foreach (var userId in tasks.Select(t => t.UserId).OfType<string>().Distinct(StringComparer.Ordinal))
+            {
+                if (!persons.ContainsKey((platform, app, userId)) && await people.PersonOfAsync(platform, approval.App, userId, cancellationToken).ConfigureAwait(false) is { } person)
+                {
+                    persons[(platform, app, userId)] = person;
+                }
+            }
+        }
 
-    /// <summary>What <see cref="CheckAsync"/> found: the applicant's open_id, the resolved approvers and the form as read and the definition's name, or why not.</summary>
+        return persons;
+    }
+
+    /// <summary>What <see cref="CheckAsync"/> found: the applicant as stored, the resolved approvers and the form as read and the definition's name, or why not.</summary>
     private sealed record CheckedRequest(
-        string? ApplicantOpenId, IReadOnlyDictionary<string, IReadOnlyList<ApprovalPerson>>? Approvers, string? FormDisplay, string? ApprovalName, ApprovalRequestResult? Refusal);
+        ApprovalApplicant? Applicant, IReadOnlyDictionary<string, IReadOnlyList<ApprovalPerson>>? Approvers, string? FormDisplay, string? ApprovalName, ApprovalRequestResult? Refusal);
 
-    /// <summary>What the store's answer means to the caller: created or still submitting, a repeat, refused by Feishu, or a key reused.</summary>
+    /// <summary>What the store's answer means to the caller: created or still submitting, a repeat, refused by the platform, or a key reused.</summary>
     private async Task<ApprovalRequestResult> AnswerAsync(ApprovalCreateResult result, CancellationToken cancellationToken)
     {
         var approval = result.Approval;
@@ -245,7 +222,7 @@ internal sealed class ApprovalService(
         var outcome = duplicate ? ApprovalRequestOutcome.Repeated
             : approval.Status == ApprovalState.Submitting ? ApprovalRequestOutcome.Submitting
             : ApprovalRequestOutcome.Created;
-        return new ApprovalRequestResult(outcome, approval, submission, duplicate);
+        return new ApprovalRequestResult(outcome, approval, submission, duplicate, Persons: await PersonsAsync([approval], cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary>Where an approval's create stands: its attempts, and while it is submitted, its next one.</summary>
@@ -256,16 +233,16 @@ internal sealed class ApprovalService(
 /// <summary>What became of an approval request; the endpoint gives each its status code.</summary>
 internal enum ApprovalRequestOutcome
 {
-    /// <summary>Feishu created the instance.</summary>
+    /// <summary>The platform created the instance.</summary>
     Created,
 
-    /// <summary>Stored; Feishu has not created the instance yet (the submit queue keeps trying).</summary>
+    /// <summary>Stored; the platform has not created the instance yet (the submit queue keeps trying).</summary>
     Submitting,
 
     /// <summary>A repeat of an earlier identical request: the stored approval.</summary>
     Repeated,
 
-    /// <summary>Feishu refused to create the instance (the code and message are on the approval).</summary>
+    /// <summary>The platform refused to create the instance (the code and message are on the approval).</summary>
     Refused,
 
     /// <summary>The idempotency key was used for a different approval.</summary>
@@ -274,22 +251,26 @@ internal enum ApprovalRequestOutcome
     /// <summary>The request cannot be submitted as it is (<see cref="ApprovalRequestResult.Problems"/>).</summary>
     Invalid,
 
-    /// <summary>Feishu did not answer while the request was checked; nothing was created.</summary>
-    FeishuUnavailable,
+    /// <summary>The platform did not answer while the request was checked; nothing was created.</summary>
+    PlatformUnavailable,
 }
 
 /// <summary>The outcome of <see cref="ApprovalService.SubmitAsync"/>: the approval (and its submission), or the problems.</summary>
 /// <param name="Outcome">What became of the request.</param>
-/// <param name="Approval">The approval stored under the caller and key (every outcome but Invalid and FeishuUnavailable).</param>
+/// <param name="Approval">The approval stored under the caller and key (every outcome but Invalid and PlatformUnavailable).</param>
 /// <param name="Submission">Where its create stands (Created, Submitting, Repeated).</param>
 /// <param name="Duplicate">Whether the stored approval answers an earlier identical request.</param>
 /// <param name="Problems">What is wrong with the request (Invalid).</param>
+/// <param name="Platform">The platform that did not answer, as sentences name it (PlatformUnavailable).</param>
+/// <param name="Persons">The directory persons of the approval's approvers, by (platform, app, user id).</param>
 internal sealed record ApprovalRequestResult(
     ApprovalRequestOutcome Outcome,
     ApprovalRow? Approval = null,
     ApprovalSubmission? Submission = null,
     bool Duplicate = false,
-    IReadOnlyList<ApprovalProblem>? Problems = null)
+    IReadOnlyList<ApprovalProblem>? Problems = null,
+    string? Platform = null,
+    IReadOnlyDictionary<(string Platform, string App, string UserId), string>? Persons = null)
 {
     /// <summary>What is wrong with the request (empty unless <see cref="ApprovalRequestOutcome.Invalid"/>).</summary>
     public IReadOnlyList<ApprovalProblem> Problems { get; } = Problems ?? [];
@@ -297,8 +278,13 @@ internal sealed record ApprovalRequestResult(
     public static ApprovalRequestResult Invalid(IReadOnlyList<ApprovalProblem> problems) => new(ApprovalRequestOutcome.Invalid, Problems: problems);
 }
 
-/// <summary>An approval as its caller may see it: the row, its history (for a single approval), where its create stands.</summary>
-internal sealed record ApprovalDetails(ApprovalRow Approval, IReadOnlyList<ApprovalTransitionRow>? History, ApprovalSubmission? Submission);
+/// <summary>
+/// An approval as its caller may see it: the row, its history (for a single approval), where its create stands, and the
+/// directory persons its tasks' approvers are, by (platform, app, user id).
+/// </summary>
+internal sealed record ApprovalDetails(
+    ApprovalRow Approval, IReadOnlyList<ApprovalTransitionRow>? History, ApprovalSubmission? Submission,
+    IReadOnlyDictionary<(string Platform, string App, string UserId), string>? Persons = null);
 
 /// <summary>A page of approvals; <see cref="Next"/> is the <c>before</c> of the next page (null on the last).</summary>
 internal sealed record ApprovalPage(IReadOnlyList<ApprovalDetails> Items, string? Next);
@@ -306,7 +292,7 @@ internal sealed record ApprovalPage(IReadOnlyList<ApprovalDetails> Items, string
 /// <summary>What became of a withdrawal.</summary>
 internal enum ApprovalCancelOutcome
 {
-    /// <summary>Withdrawn (or Feishu had ended it meanwhile): the approval as it now stands.</summary>
+    /// <summary>Withdrawn (or the platform had ended it meanwhile): the approval as it now stands.</summary>
     Cancelled,
 
     /// <summary>No approval of the caller's has the id.</summary>
@@ -315,12 +301,12 @@ internal enum ApprovalCancelOutcome
     /// <summary>Only a pending approval can be withdrawn (<see cref="ApprovalCancelResult.Status"/> says where it is).</summary>
     NotPending,
 
-    /// <summary>Feishu refused the withdrawal (<see cref="ApprovalCancelResult.Refusal"/>).</summary>
+    /// <summary>The platform refused the withdrawal (<see cref="ApprovalCancelResult.Refusal"/>).</summary>
     Refused,
 
-    /// <summary>Feishu did not answer; the approval may or may not be withdrawn.</summary>
-    FeishuUnavailable,
+    /// <summary>The platform did not answer; the approval may or may not be withdrawn.</summary>
+    PlatformUnavailable,
 }
 
 /// <summary>The outcome of <see cref="ApprovalService.CancelAsync"/>.</summary>
-internal sealed record ApprovalCancelResult(ApprovalCancelOutcome Outcome, ApprovalDetails? Approval = null, ApprovalState Status = default, FeishuFailure? Refusal = null);
+internal sealed record ApprovalCancelResult(ApprovalCancelOutcome Outcome, ApprovalDetails? Approval = null, ApprovalState Status = default, PlatformFailure? Refusal = null);

@@ -10,7 +10,7 @@ namespace Larkway.Hub.Approvals;
 
 /// <summary>
 /// Approvals, their transitions and the submit outbox. Creation is idempotent per caller and key (a unique index
-/// settles races). Every change of an approval — created in Feishu, failed, a snapshot applied — is one transaction
+/// settles races). Every change of an approval — created on the platform, failed, a snapshot applied — is one transaction
 /// that writes the approval, its new transitions and their webhook deliveries together; concurrent appliers of one
 /// approval meet on its sequence (a concurrency token) and the loser re-plans from what the winner wrote.
 /// </summary>
@@ -20,7 +20,8 @@ internal sealed class ApprovalStore(
     IHubStorageProvider provider,
     WebhookStore webhooks,
     IOptions<ApprovalOptions> options,
-    TimeProvider time)
+    TimeProvider time,
+    Larkway.Hub.Platform.Units.PlatformPieces<IApprovalPlatform>? platforms = null)
 {
     private const int MaxRounds = 8;
 
@@ -32,9 +33,10 @@ internal sealed class ApprovalStore(
     /// attempt (<paramref name="attemptOwner"/>), so the submitter takes it over only if that attempt does not finish
     /// within <see cref="ApprovalOptions.LeaseDuration"/> — or finds the caller's earlier one.
     /// </summary>
-    public async Task<ApprovalCreateResult> CreateAsync(ApprovalRequest request, string caller, string? applicantOpenId, string attemptOwner, CancellationToken cancellationToken)
+    public async Task<ApprovalCreateResult> CreateAsync(ApprovalRequest request, string caller, ApprovalApplicant applicant, string attemptOwner, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(applicant);
         var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
         await using (db.ConfigureAwait(false))
         {
@@ -52,10 +54,12 @@ internal sealed class ApprovalStore(
                 IdempotencyKey = request.IdempotencyKey,
                 RequestHash = request.RequestHash,
                 App = request.App,
-                ApprovalCode = request.ApprovalCode,
+                Platform = applicant.Platform,
+                Definition = request.Definition,
                 ApplicantType = request.ApplicantType,
                 Applicant = request.Applicant,
-                ApplicantOpenId = applicantOpenId,
+                ApplicantUserId = applicant.UserId,
+                ApplicantPersonId = applicant.PersonId,
                 Approvers = ApprovalApprovers.Serialize(request.Approvers),
                 DepartmentId = request.DepartmentId,
                 Title = request.Title,
@@ -87,6 +91,9 @@ internal sealed class ApprovalStore(
             return new ApprovalCreateResult(ApprovalCreateStatus.Created, row) { Submission = submission.Id };
         }
     }
+
+    /// <summary>The numeric column's value of a failure: its code when it is a number that fits, else null (the text column has it).</summary>
+    private static int? NumericCode(PlatformFailure failure) => failure.Number is { } n && n is >= int.MinValue and <= int.MaxValue ? (int)n : null;
 
     /// <summary>Where the creates of these approvals stand (attempts, next attempt), by approval id.</summary>
     public async Task<IReadOnlyDictionary<string, ApprovalSubmission>> SubmissionsAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
@@ -181,7 +188,7 @@ internal sealed class ApprovalStore(
         }
     }
 
-    /// <summary>The approval Feishu knows as <paramref name="instanceCode"/> for the app, or null (an instance the Hub did not create).</summary>
+    /// <summary>The approval the platform knows as <paramref name="instanceCode"/> for the app, or null (an instance the Hub did not create).</summary>
     public async Task<ApprovalRow?> FindByInstanceAsync(string? app, string instanceCode, CancellationToken cancellationToken)
     {
         var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
@@ -192,7 +199,7 @@ internal sealed class ApprovalStore(
     }
 
     /// <summary>Records a create failure that may pass, for the API to show while the create is tried again.</summary>
-    public async Task RecordCreateErrorAsync(string id, FeishuFailure failure, CancellationToken cancellationToken)
+    public async Task RecordCreateErrorAsync(string id, PlatformFailure failure, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(failure);
         var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
@@ -200,9 +207,10 @@ internal sealed class ApprovalStore(
         {
             var message = Truncate(failure.Message, ApprovalRow.MaxErrorLength);
             await db.Approvals.Where(a => a.Id == id && a.Status == ApprovalState.Submitting).ExecuteUpdateAsync(
-                s => s.SetProperty(a => a.ErrorCode, failure.Code)
+                s => s.SetProperty(a => a.ErrorCode, NumericCode(failure))
+                    .SetProperty(a => a.ErrorCodeText, failure.Code)
                     .SetProperty(a => a.ErrorMessage, message)
-                    .SetProperty(a => a.LogId, failure.LogId),
+                    .SetProperty(a => a.LogId, failure.RequestId),
                 cancellationToken).ConfigureAwait(false);
         }
     }
@@ -219,6 +227,7 @@ internal sealed class ApprovalStore(
             row.Status = ApprovalState.Pending;
             row.InstanceCode = instanceCode;
             row.ErrorCode = null;
+            row.ErrorCodeText = null;
             row.ErrorMessage = null;
             row.LogId = null;
             row.SyncedAt = now;
@@ -226,8 +235,8 @@ internal sealed class ApprovalStore(
             return [new PlannedTransition("status:submitted", "submitted", ApprovalState.Pending, null)];
         }, cancellationToken);
 
-    /// <summary>Records a create Feishu refused for good (or that ran out of attempts): Failed, with Feishu's code and message.</summary>
-    public Task<ApprovalApplied?> MarkFailedAsync(string id, FeishuFailure failure, string source, CancellationToken cancellationToken) =>
+    /// <summary>Records a create the platform refused for good (or that ran out of attempts): Failed, with the platform's code and message.</summary>
+    public Task<ApprovalApplied?> MarkFailedAsync(string id, PlatformFailure failure, string source, CancellationToken cancellationToken) =>
         ChangeAsync(id, source, (row, _, _) =>
         {
             if (row.Status != ApprovalState.Submitting)
@@ -236,14 +245,15 @@ internal sealed class ApprovalStore(
             }
 
             row.Status = ApprovalState.Failed;
-            row.ErrorCode = failure.Code;
+            row.ErrorCode = NumericCode(failure);
+            row.ErrorCodeText = failure.Code;
             row.ErrorMessage = Truncate(failure.Message, ApprovalRow.MaxErrorLength);
-            row.LogId = failure.LogId;
+            row.LogId = failure.RequestId;
             return [new PlannedTransition("status:failed", "failed", ApprovalState.Failed, null)];
         }, cancellationToken);
 
     /// <summary>
-    /// Applies what Feishu reports about the instance (<paramref name="source"/>: event, reconcile, card or api): records
+    /// Applies what the platform reports about the instance (<paramref name="source"/>: event, reconcile, card or api): records
     /// each new transition once, in order, with its callback; never regresses a status; always notes the read (so
     /// reconciliation waits before reading it again).
     /// </summary>
@@ -287,7 +297,7 @@ internal sealed class ApprovalStore(
     }
 
     /// <summary>
-    /// Ended approvals Feishu may still revert or delete (approved, rejected, reverted) whose next read inside the revert
+    /// Ended approvals a platform may still revert or delete (approved, rejected, reverted) whose next read inside the revert
     /// window is due, the longest-waiting first: what reconciliation reads after the open ones.
     /// </summary>
     public async Task<IReadOnlyList<ApprovalRow>> DueForRevertCheckAsync(int batchSize, CancellationToken cancellationToken)
@@ -321,7 +331,7 @@ internal sealed class ApprovalStore(
         }
     }
 
-    /// <summary>Puts off the next read of an approval Feishu could not be asked about (reconciliation moves on to others).</summary>
+    /// <summary>Puts off the next read of an approval its platform could not be asked about (reconciliation moves on to others).</summary>
     public async Task PostponeSyncAsync(string id, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
@@ -371,7 +381,7 @@ internal sealed class ApprovalStore(
                 foreach (var transition in added)
                 {
                     callbacks += await webhooks.QueueAsync(db, transition.EventType, ApprovalCallbacks.EventId(row.Id, transition.Sequence),
-                        ApprovalCallbacks.Payload(row, transition), cancellationToken).ConfigureAwait(false);
+                        ApprovalCallbacks.Payload(row, transition, platforms?.Find(Apps.HubAppPlatform.Of(row.Platform))?.KeepsDeprecatedNames ?? false), cancellationToken).ConfigureAwait(false);
                 }
 
                 try
@@ -395,7 +405,7 @@ internal sealed class ApprovalStore(
     }
 
     /// <summary>
-    /// When reconciliation reads the approval again: open ones by their age; ended ones Feishu may still revert or delete
+    /// When reconciliation reads the approval again: open ones by their age; ended ones a platform may still revert or delete
     /// within the revert window, backing off; never for a final status or once the window has passed.
     /// </summary>
     private DateTimeOffset? NextRead(ApprovalRow row, DateTimeOffset now)
@@ -419,7 +429,7 @@ internal sealed class ApprovalStore(
         TaskId = planned.Task?.Id,
         TaskStatus = planned.Task?.Status,
         NodeName = Truncate(planned.Task?.NodeName, 256),
-        OperatorOpenId = planned.Task?.UserId,
+        OperatorUserId = planned.Task?.UserId,
         Comment = Truncate(planned.Task?.Comment, ApprovalTransitionRow.MaxCommentLength),
         Source = source,
         At = now,
@@ -468,4 +478,8 @@ internal sealed record ApprovalSubmission(int Attempts, DateTimeOffset? NextAtte
 /// <summary>An approval after a change, and the transitions that change recorded (none when it changed nothing).</summary>
 internal sealed record ApprovalApplied(ApprovalRow Approval, IReadOnlyList<ApprovalTransitionRow> Added);
 
-/// <summary>Feishu's answer to a failed call: its code, message and log id (what Feishu support asks for).</summary>
+/// <summary>Who asks, as the approval stores them: the platform, their id there as tasks name people, and their directory person.</summary>
+/// <param name="Platform">The platform of the approval's app.</param>
+/// <param name="UserId">The applicant's id on it; null when the platform takes the caller's id as it is.</param>
+/// <param name="PersonId">The applicant's directory person, when known.</param>
+internal sealed record ApprovalApplicant(string Platform, string? UserId, string? PersonId);

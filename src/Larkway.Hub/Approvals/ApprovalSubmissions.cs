@@ -6,7 +6,8 @@ namespace Larkway.Hub.Approvals;
 
 /// <summary>
 /// The approvals' submit queue: one work item per approval (in <c>hub_work_items</c>, keyed by the approval's id) that
-/// creates its Feishu instance with the approval's own uuid, so however often it runs there is one instance. The caller
+/// creates its instance on the approval's platform — with the platform's idempotency key where it has one, else after
+/// asking the platform for what a lost attempt made — so however often it runs there is one instance. The caller
 /// that accepted the approval makes the first attempt at once, holding the item (<see cref="SubmitNowAsync"/>); the
 /// queue's worker takes over after a transient failure, or when that attempt never finished (the Hub stopped).
 /// </summary>
@@ -55,13 +56,13 @@ internal sealed class ApprovalSubmissions(
 
     private async Task<(ApprovalRow Approval, WorkOutcome<WorkItemRow> Outcome)> AttemptAsync(ApprovalRow approval, int attempts, CancellationToken cancellationToken)
     {
-        var result = await bridge.SubmitAsync(approval, cancellationToken).ConfigureAwait(false);
+        var result = await bridge.SubmitAsync(approval, retry: attempts > 1, cancellationToken).ConfigureAwait(false);
         if (result.Retryable is not { } failure)
         {
             return (result.Approval, WorkOutcome<WorkItemRow>.Done());
         }
 
-        var error = $"Feishu error {failure.Code}: {failure.Message}";
+        var error = $"{failure.Platform} error {failure.CodeText}: {failure.Message}";
         if (options.Value.Retry.NextAttempt(time.GetUtcNow(), attempts) is { } retryAt)
         {
             return (result.Approval, WorkOutcome<WorkItemRow>.Retry(retryAt, error));

@@ -9,13 +9,14 @@ using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>Registers the approval bridge: the store, the submit outbox, the event handler and reconciliation.</summary>
+/// <summary>Registers the approvals: the store, the submit outbox, the event handler and reconciliation, over each platform's piece.</summary>
 public static class HubApprovalsServiceCollectionExtensions
 {
     /// <summary>
     /// Adds approvals (reads <c>Larkway:Approvals</c>). Needs <c>AddHubStorage</c>, <c>AddHubLeases</c>, <c>AddHubInbox</c>,
-    /// <c>AddHubNotifications</c> (API keys), <c>AddHubFeishu</c> (people looked up by email), <c>AddHubWebhooks</c> (callbacks) and <c>AddHubApps</c>;
-    /// map the endpoints with <c>MapHubApprovalsApi</c>.
+    /// <c>AddHubNotifications</c> (API keys, approvers' cards), <c>AddHubWebhooks</c> (callbacks) and <c>AddHubApps</c>, and
+    /// a platform whose unit supplies <see cref="IApprovalPlatform"/>; the directory, when added, resolves people by
+    /// <c>person_id</c> and names the approvers' persons. Map the endpoints with <c>MapHubApprovalsApi</c>.
     /// </summary>
     public static IServiceCollection AddHubApprovals(this IServiceCollection services, IConfiguration configuration, Action<ApprovalOptions>? configure = null)
     {
@@ -36,6 +37,9 @@ public static class HubApprovalsServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton<Larkway.Hub.Platform.Observability.CardTelemetry>();
+        services.AddPlatformSeam<IApprovalPlatform>();
+        services.TryAddSingleton<ApprovalPlatforms>();
+        services.TryAddSingleton<ApprovalPeople>();
         services.TryAddSingleton<ApprovalStore>();
         services.TryAddSingleton<ApprovalDefinitions>();
         services.TryAddSingleton<ApprovalBridge>();

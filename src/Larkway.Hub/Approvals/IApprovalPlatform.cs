@@ -34,6 +34,16 @@ internal interface IApprovalPlatform
     /// </summary>
     bool DecidesFromCards { get; }
 
+    /// <summary>
+    /// True for the platform the approvals API spoke for alone before it spoke for every platform: its answers and callbacks
+    /// keep the deprecated names clients of that time read (<c>approval_code</c>, <c>open_id</c>, <c>approver_open_id</c>,
+    /// <c>operator_open_id</c>, <c>feishu_code</c>…) beside the neutral ones. False for every other platform.
+    /// </summary>
+    bool KeepsDeprecatedNames => false;
+
+    /// <summary>True when an approver's card can mention the applicant by their id (Feishu's <c>&lt;at id&gt;</c>); else the card names them as the request did.</summary>
+    bool MentionsInCards => false;
+
     /// <summary>The inbox event types that say one of the platform's instances or tasks changed.</summary>
     IReadOnlySet<string> EventTypes { get; }
 

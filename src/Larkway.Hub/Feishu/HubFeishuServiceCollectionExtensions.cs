@@ -94,7 +94,8 @@ public static class HubFeishuServiceCollectionExtensions
             .Supply<IPlatformConnectionTest, FeishuConnectionTest>()
             .Supply<ILongConnectionStates, FeishuLongConnectionStates>() // the console's Apps page
             .Supply<Larkway.Hub.Notifications.Routing.IPersonAddressing, FeishuPersonAddressing>()
-            .Supply<Larkway.Hub.Sandbox.ISandboxPlatform, FeishuSandbox>();
+            .Supply<Larkway.Hub.Sandbox.ISandboxPlatform, FeishuSandbox>()
+            .Supply<Larkway.Hub.Approvals.IApprovalPlatform, Larkway.Hub.Feishu.Approvals.FeishuApprovalPlatform>();
         services.AddHubFeishuSignIn();
         return services;
     }

@@ -141,6 +141,7 @@ internal static class LogEvents
     public const int ApprovalBridgeCreateRetrying = 4610;
     public const int ApprovalBridgeCreateFailed = 4611;
     public const int ApprovalBridgeSyncFailed = 4612;
+    public const int ApprovalBridgeAdopted = 4613;
     public const int ApprovalEventObserverReadRefused = 4630;
     public const int ApprovalReconcilerReadFailed = 4640;
 

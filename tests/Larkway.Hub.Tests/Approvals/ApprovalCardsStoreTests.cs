@@ -193,7 +193,7 @@ public abstract class ApprovalCardsStoreTests
         return (await hub.Provider.GetRequiredService<NotificationStore>().CreateAsync("key_erp", rendered, CancellationToken.None)).Id;
     }
 
-    private static Task<ApprovalRow> PendingAsync(ApprovalStore store, string key, params (string Id, string OpenId, string Status)[] tasks) =>
+    private static Task<ApprovalRow> PendingAsync(ApprovalStore store, string key, params (string Id, string UserId, string Status)[] tasks) =>
         PendingAsync(store, key, null, tasks);
 
     private static async Task<ApprovalRow> PendingAsync(ApprovalStore store, string key, string? notificationId, params (string Id, string OpenId, string Status)[] tasks)
@@ -201,12 +201,12 @@ public abstract class ApprovalCardsStoreTests
         var problems = new List<ApprovalProblem>();
         var json = $$"""{"approval_code":"CODE-1","applicant":{"open_id":"ou_alice"},"form":{"reason":"offsite"},"title":"Offsite","reference":"PO-1","idempotency_key":"{{key}}"}""";
         var request = (ApprovalRequest.Parse(Encoding.UTF8.GetBytes(json), null, problems) ?? throw new InvalidOperationException(string.Join("; ", problems))) with { NotificationId = notificationId };
-        var id = (await store.CreateAsync(request, "key_a", "ou_alice", "inline", CancellationToken.None)).Approval.Id;
+        var id = (await store.CreateAsync(request, "key_a", new ApprovalApplicant("feishu", "ou_alice", null), "inline", CancellationToken.None)).Approval.Id;
         await store.MarkCreatedAsync(id, "inst_" + key, "api", CancellationToken.None);
         return (await store.ApplyAsync(id, Snapshot("PENDING", tasks), "api", CancellationToken.None))!.Approval;
     }
 
-    private static ApprovalSnapshot Snapshot(string status, params (string Id, string OpenId, string Status)[] tasks) =>
+    private static ApprovalSnapshot Snapshot(string status, params (string Id, string UserId, string Status)[] tasks) =>
         new(status, false, [.. tasks.Select(t => new ApprovalTaskSnapshot(t.Id, t.UserId, t.Status, "n1", "Node"))]);
 
     private static HubServices Services(IHubTestDatabase database, TimeProvider time) =>
@@ -224,7 +224,44 @@ public abstract class ApprovalCardsStoreTests
                 s.AddSingleton<Larkway.Hub.Platform.Observability.CardTelemetry>();
                 s.AddSingleton<NotificationComposer>();
                 s.AddSingleton<ApprovalCards>();
+
+                // The cards ask the approval's platform how they look and whom they go to: Feishu's answers, and nothing else.
+                s.AddHubApps(new ConfigurationBuilder().Build());
+                s.AddHubPlatformUnit(Larkway.Channels.Messages.ChannelPlatform.Feishu).Supply<IApprovalPlatform>(new CardsOnlyPlatform());
+                s.AddSingleton<ApprovalPlatforms>();
             });
+}
+
+/// <summary>What Feishu's approvals say about cards (whom they go to, that they decide, that they mention); the store never calls the platform.</summary>
+internal sealed class CardsOnlyPlatform : IApprovalPlatform
+{
+    public string RecipientType => "open_id";
+
+    public IReadOnlyList<string> PersonIdTypes => ["open_id"];
+
+    public bool DecidesFromCards => true;
+
+    public bool MentionsInCards => true;
+
+    public IReadOnlySet<string> EventTypes { get; } = new HashSet<string>();
+
+    public Task<ApprovalDefinitionShape> ReadDefinitionAsync(string app, string definition, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    public Task<IReadOnlyDictionary<string, string?>> FindByEmailAsync(string app, IReadOnlyCollection<string> emails, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    public Task<string> CreateAsync(string app, ApprovalCreate create, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    public Task<string?> FindCreatedAsync(string app, ApprovalCreate create, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    public Task<ApprovalSnapshot> ReadAsync(string app, string instance, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    public Task DecideAsync(string app, ApprovalDecision decision, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    public Task CancelAsync(string app, ApprovalCancel cancel, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    public ApprovalCallFailure? Failure(Exception exception) => null;
+
+    public string? InstanceOf(string eventType, System.Text.Json.JsonElement data) => null;
 }
 
 public sealed class SqliteApprovalCardsStoreTests : ApprovalCardsStoreTests

@@ -30,7 +30,7 @@ public sealed class ApprovalRequestTests
         Parse("""{"applicant":{"email":"nope","open_id":"ou_1"},"form":[],"title":7,"colour":"red","idempotency_key":"a"}""", header: "b", out var problems)
             .ShouldBeNull();
 
-        problems.Select(p => p.Field).ShouldBe(["colour", "idempotency_key", "approval_code", "applicant", "title", "form"], ignoreOrder: true);
+        problems.Select(p => p.Field).ShouldBe(["colour", "idempotency_key", "definition", "applicant", "title", "form"], ignoreOrder: true);
     }
 
     [Fact]

@@ -100,7 +100,7 @@ public sealed class ApprovalServiceTests : IAsyncLifetime
     }
 
     private async Task<ApprovalRow> StoreAsync(string key, string form, HubCaller caller) =>
-        (await _hub.Provider.GetRequiredService<ApprovalStore>().CreateAsync(Request(key, form), caller.Id, "ou_alice", "inline", CancellationToken.None)).Approval;
+        (await _hub.Provider.GetRequiredService<ApprovalStore>().CreateAsync(Request(key, form), caller.Id, new ApprovalApplicant("feishu", "ou_alice", null), "inline", CancellationToken.None)).Approval;
 
     private static ApprovalRequest Request(string key, string form)
     {

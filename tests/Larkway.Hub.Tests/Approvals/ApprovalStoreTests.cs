@@ -28,7 +28,7 @@ public abstract class ApprovalStoreTests
         var store = hub.Provider.GetRequiredService<ApprovalStore>();
         var request = Request("k1", """{"reason":"offsite"}""");
 
-        var results = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => store.CreateAsync(request, "key_a", "ou_alice", "inline", CancellationToken.None)));
+        var results = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => store.CreateAsync(request, "key_a", new ApprovalApplicant("feishu", "ou_alice", null), "inline", CancellationToken.None)));
 
         results.Count(r => r.Status == ApprovalCreateStatus.Created).ShouldBe(1);
         results.Select(r => r.Approval.Id).Distinct().Count().ShouldBe(1);
@@ -37,7 +37,7 @@ public abstract class ApprovalStoreTests
         created.Uuid.ShouldBe(ApprovalStore.UuidOf(created.Id));
 
         (await store.FindExistingAsync(Request("k1", """{"reason":"other"}"""), "key_a", CancellationToken.None))!.Status.ShouldBe(ApprovalCreateStatus.KeyReused);
-        (await store.CreateAsync(request, "key_b", "ou_alice", "inline", CancellationToken.None)).Status.ShouldBe(ApprovalCreateStatus.Created);
+        (await store.CreateAsync(request, "key_b", new ApprovalApplicant("feishu", "ou_alice", null), "inline", CancellationToken.None)).Status.ShouldBe(ApprovalCreateStatus.Created);
     }
 
     [Fact]
@@ -49,7 +49,7 @@ public abstract class ApprovalStoreTests
         var webhooks = hub.Provider.GetRequiredService<WebhookStore>();
         var all = await webhooks.CreateSubscriptionAsync(new Uri("http://127.0.0.1:9/approvals"), ["larkway.approval.*"], "", CancellationToken.None);
         var tasksOnly = await webhooks.CreateSubscriptionAsync(new Uri("http://127.0.0.1:9/decisions"), ["larkway.approval.approved"], "", CancellationToken.None);
-        var id = (await store.CreateAsync(Request("k1", "{}"), "key_a", "ou_alice", "inline", CancellationToken.None)).Approval.Id;
+        var id = (await store.CreateAsync(Request("k1", "{}"), "key_a", new ApprovalApplicant("feishu", "ou_alice", null), "inline", CancellationToken.None)).Approval.Id;
 
         (await store.MarkCreatedAsync(id, "inst_1", "api", CancellationToken.None))!.Added.Single().EventType.ShouldBe("larkway.approval.submitted");
         (await store.MarkCreatedAsync(id, "inst_1", "api", CancellationToken.None))!.Added.ShouldBeEmpty();
@@ -76,7 +76,7 @@ public abstract class ApprovalStoreTests
         approval.NextSyncAt.ShouldNotBeNull().ShouldBeGreaterThan(approval.SyncedAt!.Value);
         history.Select(t => t.Sequence).ShouldBe([1, 2, 3, 4]);
         history.Select(t => t.EventType).ShouldBe(["larkway.approval.submitted", "larkway.approval.task_pending", "larkway.approval.task_approved", "larkway.approval.approved"]);
-        history[3].OperatorOpenId.ShouldBe("ou_bob");
+        history[3].OperatorUserId.ShouldBe("ou_bob");
         history[3].Comment.ShouldBe("Looks right");
 
         // One delivery per transition and matching subscription, written with it.
@@ -88,7 +88,9 @@ public abstract class ApprovalStoreTests
         payload.RootElement.GetProperty("type").GetString().ShouldBe("larkway.approval.approved");
         payload.RootElement.GetProperty("approval").GetProperty("reference").GetString().ShouldBe("PO-1");
         payload.RootElement.GetProperty("approval").GetProperty("sequence").GetInt32().ShouldBe(4);
-        payload.RootElement.GetProperty("transition").GetProperty("operator").GetProperty("open_id").GetString().ShouldBe("ou_bob");
+        payload.RootElement.GetProperty("platform").GetString().ShouldBe("feishu");
+        var operatorOf = payload.RootElement.GetProperty("transition").GetProperty("operator");
+        (operatorOf.GetProperty("platform").GetString(), operatorOf.GetProperty("user_id").GetString()).ShouldBe(("feishu", "ou_bob"));
     }
 
     [Fact]
@@ -98,10 +100,10 @@ public abstract class ApprovalStoreTests
         var time = new ManualTimeProvider(DateTimeOffset.Parse("2026-11-22T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
         await using var hub = Services(database, time);
         var store = hub.Provider.GetRequiredService<ApprovalStore>();
-        var failed = (await store.CreateAsync(Request("k1", "{}"), "key_a", null, "inline", CancellationToken.None)).Approval.Id;
-        var open = (await store.CreateAsync(Request("k2", "{}"), "key_a", null, "inline", CancellationToken.None)).Approval.Id;
+        var failed = (await store.CreateAsync(Request("k1", "{}"), "key_a", new ApprovalApplicant("feishu", null, null), "inline", CancellationToken.None)).Approval.Id;
+        var open = (await store.CreateAsync(Request("k2", "{}"), "key_a", new ApprovalApplicant("feishu", null, null), "inline", CancellationToken.None)).Approval.Id;
 
-        var result = await store.MarkFailedAsync(failed, new FeishuFailure(1390002, "approval code not found", "log-1"), "api", CancellationToken.None);
+        var result = await store.MarkFailedAsync(failed, PlatformFailure.Numbered("feishu", 1390002, "approval code not found", "log-1"), "api", CancellationToken.None);
         result!.Approval.Status.ShouldBe(ApprovalState.Failed);
         result.Added.Single().EventType.ShouldBe("larkway.approval.failed");
         (await store.MarkCreatedAsync(failed, "inst_x", "api", CancellationToken.None))!.Added.ShouldBeEmpty();
@@ -115,7 +117,7 @@ public abstract class ApprovalStoreTests
         (await store.DueForSyncAsync(10, CancellationToken.None)).ShouldBeEmpty();
 
         // The submitter's claim: due only after the caller's own attempt had its time, and then to one claimer.
-        var third = (await store.CreateAsync(Request("k3", "{}"), "key_a", null, "inline", CancellationToken.None)).Approval.Id;
+        var third = (await store.CreateAsync(Request("k3", "{}"), "key_a", new ApprovalApplicant("feishu", null, null), "inline", CancellationToken.None)).Approval.Id;
         var submissions = new EfWorkQueue<WorkItemRow>(
             ApprovalSubmissions.QueueName, hub.Provider.GetRequiredService<IDbContextFactory<HubDbContext>>(), hub.Provider.GetRequiredService<IHubStorageProvider>(), time,
             new QueueScope(nameof(WorkItemRow.Queue), ApprovalSubmissions.QueueName));

@@ -45,9 +45,10 @@ public sealed class DefaultAppNameTests : IAsyncLifetime
     [Fact]
     public async Task A_failed_approval_subscription_of_the_default_app_names_it_default()
     {
-        await _hub.Provider.GetRequiredService<ApprovalDefinitions>().EnsureSubscribedAsync(null, "A1", CancellationToken.None);
+        var feishu = _hub.Provider.GetRequiredService<Larkway.Hub.Platform.Units.PlatformPieces<IApprovalPlatform>>().Find("feishu").ShouldNotBeNull();
+        await feishu.PrepareAsync("", "A1", CancellationToken.None);
 
-        _log.Lines.Single(l => l.Category == typeof(ApprovalDefinitions).FullName).Message.ShouldStartWith("Could not subscribe app 'default' to approval A1");
+        _log.Lines.Single(l => l.Category == typeof(Larkway.Hub.Feishu.Approvals.FeishuApprovalPlatform).FullName).Message.ShouldStartWith("Could not subscribe app 'default' to approval A1");
     }
 
     [Theory]

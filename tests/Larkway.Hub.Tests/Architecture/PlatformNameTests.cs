@@ -10,8 +10,8 @@ namespace Larkway.Hub.Tests.Architecture;
 /// <see cref="AllowedDingTalkOrWeCom"/>.</para>
 /// <para>Feishu: the files of the shared rooms that still name a Feishu type are listed in <see cref="AllowedFeishu"/>,
 /// each with why. Not checked: the composition root (the files at the top of src/Larkway.Hub, which wire every room) and
-/// the rooms that are Feishu's by nature — BitableSync (a sync with Feishu's Bitable product) and Approvals (Feishu's
-/// approval instances: the API submits, reads and reconciles them in Feishu, the bridge reads Feishu's approval events).
+/// the room that is Feishu's by nature — BitableSync (a sync with Feishu's Bitable product). Approvals speaks to every
+/// platform through IApprovalPlatform and is checked like any shared room.
 /// Identity and Directory are shared: sign-in asks each platform's leg (ISignInLeg, supplied by its room), and the directory reads a platform's
 /// contacts through its seams (IDirectorySource, IDirectoryEvents: Feishu's room supplies them today); both already carry
 /// other platforms (the directory's people link to every platform's accounts).</para>
@@ -22,7 +22,7 @@ public sealed class PlatformNameTests
     private static readonly string[] PlatformRooms = ["Feishu", "DingTalk", "WeCom"];
 
     /// <summary>Rooms that are Feishu's by nature, not checked for Feishu types (see the class's comment).</summary>
-    private static readonly string[] FeishuRooms = ["BitableSync", "Approvals"];
+    private static readonly string[] FeishuRooms = ["BitableSync"];
 
     /// <summary>Files outside the platform rooms that still name a DingTalk or WeCom type, with why.</summary>
     private static readonly Dictionary<string, string> AllowedDingTalkOrWeCom = new(StringComparer.Ordinal)

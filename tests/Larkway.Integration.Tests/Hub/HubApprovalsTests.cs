@@ -35,7 +35,7 @@ public sealed class HubApprovalsTests
         (await hub.Control.DeleteAsync("/_emulator/calls")).EnsureSuccessStatusCode();
 
         var shape = await ProblemAsync(client, new { applicant = new { email = "not-an-address" }, form = "x", idempotency_key = "k1" });
-        shape.ShouldBe(["applicant.email", "approval_code", "form"], ignoreOrder: true);
+        shape.ShouldBe(["applicant.email", "definition", "form"], ignoreOrder: true);
 
         // Against the definition: a value of the wrong shape; then an option the radio does not have and a required widget left out;
         // then all of those in one request, every one reported in one 400.
@@ -51,7 +51,7 @@ public sealed class HubApprovalsTests
         (await ProblemAsync(client, Payment("k3", "nobody@example.com", new { amount = "lots", reason = "x", method = "bank" })))
             .ShouldBe(["applicant.email", "form.amount"], ignoreOrder: true);
         (await ProblemAsync(client, new { approval_code = "NO-SUCH-CODE", applicant = new { email = "alice@example.com" }, form = new { }, idempotency_key = "k4" }))
-            .ShouldBe(["approval_code"]);
+            .ShouldBe(["definition"]);
 
         (await CallsAsync(hub, CreateInstance)).ShouldBe(0);
         using var list = await client.GetAsync("/api/v1/approvals");

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Larkway.Feishu;
 using Larkway.Hub.Bots;
 using Larkway.Hub.Notifications.Actions;
 using Larkway.Hub.Platform;
@@ -8,19 +7,20 @@ using Microsoft.Extensions.Logging;
 namespace Larkway.Hub.Approvals.Cards;
 
 /// <summary>
-/// Approve / Reject on an approval card. Only the task's assignee decides (the clicker's open_id from the callback is
-/// the user the Hub acts for, as Feishu's task API requires); anyone else gets a toast and nothing happens. The Hub
-/// approves or rejects in Feishu for the clicker, reads and applies the instance (source <c>card</c>: the transition,
-/// the callbacks, every card re-rendered) and answers with the updated card within Feishu's 3 s. A task already decided
-/// elsewhere shows as such; Feishu failing leaves the card as it was, with a toast.
+/// Approve / Reject on an approval card, on a platform that lets an app decide (<see cref="IApprovalPlatform.DecidesFromCards"/>).
+/// Only the task's assignee decides (the clicker's id from the callback is the user the Hub acts for, as the platforms'
+/// task APIs require); anyone else gets a toast and nothing happens. The Hub approves or rejects on the platform for the
+/// clicker, reads and applies the instance (source <c>card</c>: the transition, the callbacks, every card re-rendered)
+/// and answers with the updated card within the card callback's deadline. A task already decided elsewhere shows as
+/// such; the platform failing leaves the card as it was, with a toast.
 /// </summary>
-internal sealed partial class ApprovalCardClicks(ApprovalStore store, ApprovalBridge bridge, ApprovalCards cards, ILogger<ApprovalCardClicks> logger)
+internal sealed partial class ApprovalCardClicks(ApprovalStore store, ApprovalBridge bridge, ApprovalCards cards, ApprovalPlatforms platforms, ILogger<ApprovalCardClicks> logger)
     : INotificationCardHandler
 {
     /// <summary>
-    /// How long the click may wait for Feishu: the inbox answers Feishu's callback within 2.5 s (its card-action deadline,
-    /// under Feishu's 3 s), and the click's reads and records come before and after this wait, so a slow Feishu is told
-    /// to the person as a toast instead of an answer that arrives too late to show.
+    /// How long the click may wait for the platform: the inbox answers a card callback within 2.5 s (under Feishu's 3 s,
+    /// the shortest card-action deadline), and the click's reads and records come before and after this wait, so a slow
+    /// platform is told to the person as a toast instead of an answer that arrives too late to show.
     /// </summary>
     internal static readonly TimeSpan Budget = TimeSpan.FromMilliseconds(1800);
 
@@ -42,9 +42,15 @@ internal sealed partial class ApprovalCardClicks(ApprovalStore store, ApprovalBr
             return CardClickAnswer.WithToast(CardToastKind.Info, "This approval is no longer on record, so the button does nothing now.");
         }
 
-        if (!string.Equals(click.OperatorId, card.ApproverOpenId, StringComparison.Ordinal))
+        if (!string.Equals(click.OperatorId, card.ApproverUserId, StringComparison.Ordinal))
         {
             return CardClickAnswer.WithToast(CardToastKind.Info, "Only the approver this task is assigned to can decide it. Nothing was changed.");
+        }
+
+        var platform = platforms.Of(approval);
+        if (!platform.Piece.DecidesFromCards)
+        {
+            return CardClickAnswer.WithToast(CardToastKind.Info, $"Decide it in {platform.Display}'s approval page: this card only links there.");
         }
 
         var known = TaskStatus(approval, taskId!) ?? card.TaskStatus;
@@ -63,25 +69,25 @@ internal sealed partial class ApprovalCardClicks(ApprovalStore store, ApprovalBr
             var status = decided is not null && TaskStatus(decided, taskId!) is { } read && read != "PENDING" ? read : approve ? "APPROVED" : "REJECTED";
             return Answer(decided ?? approval, taskId!, status, approve ? CardToastKind.Success : CardToastKind.Warning, approve ? "Approved." : "Rejected.");
         }
-        catch (FeishuApiException ex) when (ex.Code is FeishuErrorCodes.ApprovalTaskNotFound or FeishuErrorCodes.ApprovalNoPermission)
+        catch (Exception ex) when (platform.Piece.Failure(ex) is { Kind: ApprovalFailureKind.TaskNotPending } gone)
         {
-            // Decided (or transferred) in Feishu's own app meanwhile: read it, show it, no error.
-            LogDecidedElsewhere(logger, approval.Id, taskId!, ex.Code);
+            // Decided (or transferred) in the platform's own app meanwhile: read it, show it, no error.
+            LogDecidedElsewhere(logger, approval.Id, taskId!, platform.Display, gone.Failure.CodeText);
             var current = await TrySyncAsync(approval, budget.Token).ConfigureAwait(false) ?? approval;
             var status = TaskStatus(current, taskId!) is { } s && s != "PENDING" ? s : "DONE";
             return Answer(current, taskId!, status, CardToastKind.Info, "This task was already decided elsewhere; nothing more to do here.");
         }
         catch (OperationCanceledException) when (budget.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            // Feishu did not answer within the budget: the decision may or may not have been taken; events will tell.
+            // The platform did not answer within the budget: the decision may or may not have been taken; events will tell.
             LogDecideSlow(logger, approval.Id, taskId!);
-            return CardClickAnswer.WithToast(CardToastKind.Info, "Feishu is slow to answer; this card updates once your decision is confirmed. If it does not, click again.");
+            return CardClickAnswer.WithToast(CardToastKind.Info, $"{platform.Display} is slow to answer; this card updates once your decision is confirmed. If it does not, click again.");
         }
-        catch (Exception ex) when (ApprovalBridge.Failure(ex) is { } failure && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (platform.Piece.Failure(ex) is { } failure && !cancellationToken.IsCancellationRequested)
         {
-            LogDecideFailed(logger, approval.Id, taskId!, failure.Failure.Code, failure.Failure.LogId);
+            LogDecideFailed(logger, approval.Id, taskId!, failure.Failure.CodeText, failure.Failure.RequestId);
             return CardClickAnswer.WithToast(CardToastKind.Error,
-                $"Feishu did not take the decision just now (code {failure.Failure.Code}); nothing was changed. Try again in a moment.");
+                $"{platform.Display} did not take the decision just now (code {failure.Failure.CodeText}); nothing was changed. Try again in a moment.");
         }
     }
 
@@ -91,16 +97,16 @@ internal sealed partial class ApprovalCardClicks(ApprovalStore store, ApprovalBr
         {
             return await bridge.SyncAsync(approval, ApprovalBridge.FromCard, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ApprovalBridge.Failure(ex) is not null)
+        catch (Exception ex) when (bridge.Failure(approval, ex) is not null)
         {
             // Events and reconciliation bring it later.
             return null;
         }
     }
 
-    private static CardClickAnswer Answer(ApprovalRow approval, string taskId, string taskStatus, CardToastKind toast, string message)
+    private CardClickAnswer Answer(ApprovalRow approval, string taskId, string taskStatus, CardToastKind toast, string message)
     {
-        using var card = JsonDocument.Parse(ApprovalCardRenderer.Render(approval, taskId, taskStatus));
+        using var card = JsonDocument.Parse(ApprovalCardRenderer.Render(approval, taskId, taskStatus, platforms.CardOf(approval)));
         return CardClickAnswer.WithToast(toast, message).AndPlatformCard(card.RootElement.Clone());
     }
 
@@ -116,12 +122,12 @@ internal sealed partial class ApprovalCardClicks(ApprovalStore store, ApprovalBr
         return string.IsNullOrEmpty(text) ? null : text.Length > ApprovalTransitionRow.MaxCommentLength ? text[..ApprovalTransitionRow.MaxCommentLength] : text;
     }
 
-    [LoggerMessage(EventId = LogEvents.ApprovalCardClicksDecidedElsewhere, Level = LogLevel.Information, Message = "Approval {ApprovalId}: task {TaskId} was clicked on its card but Feishu says it is no longer pending (code {Code}); shown as decided elsewhere.")]
-    private static partial void LogDecidedElsewhere(ILogger logger, string approvalId, string taskId, int code);
+    [LoggerMessage(EventId = LogEvents.ApprovalCardClicksDecidedElsewhere, Level = LogLevel.Information, Message = "Approval {ApprovalId}: task {TaskId} was clicked on its card but {Platform} says it is no longer pending (code {Code}); shown as decided elsewhere.")]
+    private static partial void LogDecidedElsewhere(ILogger logger, string approvalId, string taskId, string platform, string code);
 
     [LoggerMessage(EventId = LogEvents.ApprovalCardClicksDecideSlow, Level = LogLevel.Warning, Message = "Approval {ApprovalId}: deciding task {TaskId} from its card did not finish within the card's time budget; events and reconciliation settle it.")]
     private static partial void LogDecideSlow(ILogger logger, string approvalId, string taskId);
 
-    [LoggerMessage(EventId = LogEvents.ApprovalCardClicksDecideFailed, Level = LogLevel.Warning, Message = "Approval {ApprovalId}: deciding task {TaskId} from its card failed (code {Code}, log id {LogId}); the card is unchanged.")]
-    private static partial void LogDecideFailed(ILogger logger, string approvalId, string taskId, int code, string? logId);
+    [LoggerMessage(EventId = LogEvents.ApprovalCardClicksDecideFailed, Level = LogLevel.Warning, Message = "Approval {ApprovalId}: deciding task {TaskId} from its card failed (code {Code}, request id {RequestId}); the card is unchanged.")]
+    private static partial void LogDecideFailed(ILogger logger, string approvalId, string taskId, string code, string? requestId);
 }

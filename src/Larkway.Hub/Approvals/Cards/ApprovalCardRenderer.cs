@@ -11,13 +11,16 @@ namespace Larkway.Hub.Approvals.Cards;
 /// </summary>
 internal static class ApprovalCardRenderer
 {
+    /// <summary>The button that opens the platform's own approval page, where the card cannot decide (its value's <c>action</c>).</summary>
+    public const string OpenAction = "larkway.approval.open";
+
     /// <summary>The button actions (the value's <c>action</c>).</summary>
     public const string ApproveAction = "larkway.approval.approve";
 
     /// <inheritdoc cref="ApproveAction"/>
     public const string RejectAction = "larkway.approval.reject";
 
-    /// <summary>Form values shown on the card at most (the rest are in Feishu).</summary>
+    /// <summary>Form values shown on the card at most (the rest are on the platform).</summary>
     private const int MaxFields = 6;
 
     private const int MaxValueLength = 200;
@@ -28,22 +31,25 @@ internal static class ApprovalCardRenderer
     /// <summary>
     /// The card JSON for the approver of <paramref name="taskId"/>. The same state renders the same card whether it is the
     /// answer to the approver's click or the outbox's later update (so neither overwrites the other with something else);
-    /// "Approved by you" holds either way, since only the assignee can decide their task, here or in Feishu.
+    /// "Approved by you" holds either way, since only the assignee can decide their task, here or on the platform. Where
+    /// the platform does not let an app decide (<paramref name="platform"/>), the open card links to its approval page.
     /// </summary>
-    public static string Render(ApprovalRow approval, string taskId, string taskStatus)
+    public static string Render(ApprovalRow approval, string taskId, string taskStatus, ApprovalCardPlatform platform)
     {
         ArgumentNullException.ThrowIfNull(approval);
+        ArgumentNullException.ThrowIfNull(platform);
         var status = taskStatus.ToUpperInvariant();
         var open = approval.Status == ApprovalState.Pending && status == "PENDING";
         var (colour, headline) = Headline(approval.Status, status);
-        var elements = new JsonArray { Summary(approval) };
+        var outcome = Outcome(approval.Status, status, platform.Display);
+        var elements = new JsonArray { Summary(approval, platform) };
         if (Fields(approval) is { Count: > 0 } fields)
         {
             elements.Add(new JsonObject { ["tag"] = "div", ["fields"] = fields });
         }
 
         elements.Add(new JsonObject { ["tag"] = "hr" });
-        if (open)
+        if (open && platform.Decides)
         {
             elements.Add(new JsonObject
             {
@@ -55,12 +61,26 @@ internal static class ApprovalCardRenderer
                 },
             });
         }
+        else if (open)
+        {
+            elements.Add(new JsonObject
+            {
+                ["tag"] = "note",
+                ["elements"] = new JsonArray { Text($"Approve or reject it in {platform.Display}'s approval page.") },
+            });
+            if (platform.PageUrl is { } url)
+            {
+                var button = Button($"Open in {platform.Display}", "primary", OpenAction, approval.Id, taskId);
+                button["url"] = url;
+                elements.Add(new JsonObject { ["tag"] = "action", ["actions"] = new JsonArray { button } });
+            }
+        }
         else
         {
             elements.Add(new JsonObject
             {
                 ["tag"] = "note",
-                ["elements"] = new JsonArray { Text(Outcome(approval.Status, status)) },
+                ["elements"] = new JsonArray { Text(outcome) },
             });
         }
 
@@ -90,7 +110,7 @@ internal static class ApprovalCardRenderer
         _ => ("grey", "No longer yours to decide"),
     };
 
-    private static string Outcome(ApprovalState approval, string task)
+    private static string Outcome(ApprovalState approval, string task, string platform)
     {
         var yours = task switch
         {
@@ -106,19 +126,20 @@ internal static class ApprovalCardRenderer
             ApprovalState.Approved => "The approval was approved.",
             ApprovalState.Rejected => "The approval was rejected.",
             ApprovalState.Canceled => "The applicant withdrew it.",
-            ApprovalState.Deleted => "It was deleted in Feishu.",
+            ApprovalState.Deleted => $"It was deleted in {platform}.",
             ApprovalState.Reverted => "It was approved, then reverted.",
             _ => "",
         };
         return (yours + " " + whole).Trim();
     }
 
-    /// <summary>Applicant (a mention when known by open_id) and reference.</summary>
-    private static JsonObject Summary(ApprovalRow approval)
+    /// <summary>Applicant (a mention where the platform's cards take one, else as the request named them) and reference.</summary>
+    private static JsonObject Summary(ApprovalRow approval, ApprovalCardPlatform platform)
     {
-        // Open ids are Feishu's own (checked when the approval was accepted); everything else goes in plain-text fields.
-        var applicant = approval.ApplicantOpenId is { } openId && openId.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-')
-            ? $"<at id={openId}></at>"
+        // Ids are the platform's own (resolved when the approval was accepted); everything else goes in plain-text fields.
+        var applicant = platform.Mentions && approval.ApplicantUserId is { } userId && userId.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-')
+            ? $"<at id={userId}></at>"
+            : approval.ApplicantType is "email" ? PlainInMarkdown(approval.Applicant)
             : "(" + approval.ApplicantType + ")";
         var fields = new JsonArray
         {
@@ -152,7 +173,7 @@ internal static class ApprovalCardRenderer
     {
         using var form = JsonDocument.Parse(formJson);
         return form.RootElement.ValueKind != JsonValueKind.Object ? []
-            : [.. form.RootElement.EnumerateObject().Select(f => new ApprovalFormLine(f.Name, ApprovalFormDisplay.Value(f.Value, null)))];
+            : [.. form.RootElement.EnumerateObject().Select(f => new ApprovalFormLine(f.Name, ApprovalFormDisplay.Value(f.Value)))];
     }
 
     private static JsonObject Button(string text, string type, string action, string approvalId, string taskId) => new()
@@ -165,11 +186,15 @@ internal static class ApprovalCardRenderer
 
     private static JsonObject Text(string content) => new() { ["tag"] = "plain_text", ["content"] = content };
 
+    /// <summary>An email as markdown shows it literally: only letters, digits and the few marks an address has, else its kind.</summary>
+    private static string PlainInMarkdown(string email) =>
+        email.All(c => char.IsAsciiLetterOrDigit(c) || c is '@' or '.' or '-' or '+') ? email : "(email)";
+
     private static string Clip(string text, int length) =>
         text.Length <= length ? text : string.Concat(text.AsSpan(0, length - 1), "…");
 
     /// <summary>A reminder: who waits, since when (UTC), and that the card above still takes the decision.</summary>
-    public static string Reminder(ApprovalRow approval, int number, DateTimeOffset pendingSince) => new JsonObject
+    public static string Reminder(ApprovalRow approval, int number, DateTimeOffset pendingSince, ApprovalCardPlatform platform) => new JsonObject
     {
         ["config"] = new JsonObject { ["wide_screen_mode"] = true },
         ["header"] = new JsonObject
@@ -183,8 +208,15 @@ internal static class ApprovalCardRenderer
             {
                 ["tag"] = "div",
                 ["text"] = Text(string.Create(CultureInfo.InvariantCulture,
-                    $"Waiting for your decision since {pendingSince.UtcDateTime:yyyy-MM-dd HH:mm} UTC (reminder {number}). Approve or reject it on the approval card, or in Feishu's Approval app.")),
+                    $"Waiting for your decision since {pendingSince.UtcDateTime:yyyy-MM-dd HH:mm} UTC (reminder {number}). {(platform.Decides ? "Approve or reject it on the approval card, or" : "Approve or reject it")} in {platform.Display}'s approval app.")),
             },
         },
     }.ToJsonString();
 }
+
+/// <summary>How an approver's card looks on the approval's platform.</summary>
+/// <param name="Display">The platform as sentences name it.</param>
+/// <param name="Decides">True when the card's buttons decide the task (<see cref="IApprovalPlatform.DecidesFromCards"/>).</param>
+/// <param name="Mentions">True when the card mentions the applicant by id (<see cref="IApprovalPlatform.MentionsInCards"/>).</param>
+/// <param name="PageUrl">The platform's approval page of the instance, where the card links instead of deciding.</param>
+internal sealed record ApprovalCardPlatform(string Display, bool Decides, bool Mentions, string? PageUrl);

@@ -12,11 +12,11 @@ public sealed class ApprovalCardRow
     /// <summary>The approval.</summary>
     public string ApprovalId { get; set; } = "";
 
-    /// <summary>Feishu's task id.</summary>
+    /// <summary>The platform's task id.</summary>
     public string TaskId { get; set; } = "";
 
     /// <summary>The task's assignee: the only one whose click decides it.</summary>
-    public string ApproverOpenId { get; set; } = "";
+    public string ApproverUserId { get; set; } = "";
 
     /// <summary>The notification (type <c>larkway.approval.task</c>) that carries the card.</summary>
     public string NotificationId { get; set; } = "";

@@ -27,6 +27,7 @@ internal sealed partial class ApprovalCards(
     IOptions<ApprovalOptions> options,
     TimeProvider time,
     Platform.Observability.CardTelemetry cardTelemetry,
+    ApprovalPlatforms platforms,
     ILogger<ApprovalCards> logger)
 {
     /// <summary>Renders an approver's card, counted for the dashboard's card-rendering success.</summary>
@@ -65,11 +66,12 @@ internal sealed partial class ApprovalCards(
 
         var tasks = JsonSerializer.Deserialize(approval.Tasks, ApprovalStorageJsonContext.Default.ApprovalTaskSnapshotArray) ?? [];
         var cards = await CardsOfAsync(approval.Id, cancellationToken).ConfigureAwait(false);
+        var look = platforms.CardOf(approval);
         if (options.Value.CardsEnabled && approval.Status == ApprovalState.Pending)
         {
             foreach (var task in tasks.Where(t => t.Status == "PENDING" && t.UserId is { Length: > 0 } && cards.All(c => c.TaskId != t.Id)))
             {
-                if (await SendCardAsync(approval, task, cancellationToken).ConfigureAwait(false) is { } card)
+                if (await SendCardAsync(approval, task, look, cancellationToken).ConfigureAwait(false) is { } card)
                 {
                     cards.Add(card);
                 }
@@ -86,7 +88,7 @@ internal sealed partial class ApprovalCards(
             }
 
             // Re-render first, record after: a crash in between re-renders once more, which shows the same.
-            var content = Rendered(() => ApprovalCardRenderer.Render(approval, card.TaskId, status));
+            var content = Rendered(() => ApprovalCardRenderer.Render(approval, card.TaskId, status, look));
             await notifications.UpdateContentAsync(card.NotificationId, "card", content, null, cancellationToken).ConfigureAwait(false);
             await UpdateCardAsync(card.Id, status, shown, cancellationToken).ConfigureAwait(false);
         }
@@ -152,18 +154,18 @@ internal sealed partial class ApprovalCards(
         }
 
         // The key names the reminder's number: a crash after counting re-queues nothing, and a retry posts it once.
-        var request = Request(ReminderType, $"reminder:{card.ApprovalId}:{card.TaskId}:{number}", approval.App, card.ApproverOpenId,
-            ApprovalCardRenderer.Reminder(approval, number, card.PendingSince));
+        var request = Request(ReminderType, $"reminder:{card.ApprovalId}:{card.TaskId}:{number}", approval, card.ApproverUserId,
+            ApprovalCardRenderer.Reminder(approval, number, card.PendingSince, platforms.CardOf(approval)));
         await notifications.CreateAsync(Caller, request, cancellationToken).ConfigureAwait(false);
         LogReminded(logger, approval.Id, card.TaskId, number);
         return true;
     }
 
-    private async Task<ApprovalCardRow?> SendCardAsync(ApprovalRow approval, ApprovalTaskSnapshot task, CancellationToken cancellationToken)
+    private async Task<ApprovalCardRow?> SendCardAsync(ApprovalRow approval, ApprovalTaskSnapshot task, ApprovalCardPlatform look, CancellationToken cancellationToken)
     {
         var shown = ApprovalCardRenderer.Shown(task.Status, approval.Status);
-        var request = Request(TaskType, $"task:{approval.Id}:{task.Id}", approval.App, task.UserId!,
-            Rendered(() => ApprovalCardRenderer.Render(approval, task.Id, task.Status))) with
+        var request = Request(TaskType, $"task:{approval.Id}:{task.Id}", approval, task.UserId!,
+            Rendered(() => ApprovalCardRenderer.Render(approval, task.Id, task.Status, look))) with
         {
             Data = new JsonObject { ["approval_id"] = approval.Id, ["task_id"] = task.Id, ["reference"] = approval.Reference }.ToJsonString(),
         };
@@ -174,7 +176,7 @@ internal sealed partial class ApprovalCards(
         {
             ApprovalId = approval.Id,
             TaskId = task.Id,
-            ApproverOpenId = task.UserId!,
+            ApproverUserId = task.UserId!,
             NotificationId = created.Id,
             TaskStatus = task.Status,
             Shown = shown,
@@ -201,7 +203,7 @@ internal sealed partial class ApprovalCards(
 
     /// <summary>
     /// Re-renders the notification that opened the approval with <c>approval</c> in its data — <c>status</c>, <c>approved</c>,
-    /// <c>rejected</c>, <c>decided_by</c> (open_id), <c>comment</c>, <c>id</c> — so its type's template can show the outcome.
+    /// <c>rejected</c>, <c>decided_by</c> (their id on the platform), <c>comment</c>, <c>id</c> — so its type's template can show the outcome.
     /// </summary>
     private async Task ShowOutcomeAsync(ApprovalRow approval, string notificationId, CancellationToken cancellationToken)
     {
@@ -246,8 +248,9 @@ internal sealed partial class ApprovalCards(
         }
     }
 
-    private static NotificationRequest Request(string type, string key, string? app, string openId, string card) =>
-        new(type, key, "card", NotificationRequest.Shared(card), [new NotificationRecipient("open_id", openId)], KeyHash(key)) { App = app };
+    /// <summary>A card to the approver by their id on the approval's platform, sent by the approval's app.</summary>
+    private NotificationRequest Request(string type, string key, ApprovalRow approval, string userId, string card) =>
+        new(type, key, "card", NotificationRequest.Shared(card), [new NotificationRecipient(platforms.Of(approval).Piece.RecipientType, userId)], KeyHash(key)) { App = approval.App };
 
     private static string KeyHash(string key) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)));
 

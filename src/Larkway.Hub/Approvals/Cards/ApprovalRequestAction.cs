@@ -1,7 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Larkway.Feishu;
-using Larkway.Feishu.Approval;
 using Larkway.Hub.Bots;
 using Larkway.Hub.Notifications.Actions;
 using Larkway.Hub.Notifications.Types;
@@ -12,8 +10,9 @@ namespace Larkway.Hub.Approvals.Cards;
 
 /// <summary>
 /// A notification type's action with an <c>approval</c> (the procurement pack's <c>payment.pending</c> → "Request
-/// approval"): the click opens an approval for what the notification is about. The applicant is the clicker — the
-/// person who asks is the one Feishu shows as applicant, and needs no configuration. The approval code, title,
+/// approval"): the click opens an approval for what the notification is about, on the platform of the notification's
+/// app. The applicant is the clicker — the person who asks is the one the platform shows as applicant, and needs no
+/// configuration. The definition (<c>definition</c>, or its older name <c>approval_code</c>), title,
 /// reference and form values are the action's templates over the notification's data. One approval per notification
 /// and action (its idempotency key), whoever clicks and however often; it belongs to the notification's caller (its
 /// API key sees it), is linked to the notification, and its outcome re-renders the notification's card.
@@ -22,6 +21,7 @@ internal sealed partial class ApprovalRequestAction(
     ApprovalStore store,
     ApprovalDefinitions definitions,
     ApprovalSubmissions submissions,
+    ApprovalPlatforms platforms,
     ILogger<ApprovalRequestAction> logger) : INotificationCardHandler
 {
     public bool Handles(NotificationCardClick click) => click?.Action?.Approval is not null;
@@ -33,14 +33,21 @@ internal sealed partial class ApprovalRequestAction(
         var action = click.Action!;
         if (click.OperatorId.Length == 0)
         {
-            return CardClickAnswer.WithToast(CardToastKind.Error, "Feishu did not say who clicked, so no approval was requested.");
+            return CardClickAnswer.WithToast(CardToastKind.Error, "The platform did not say who clicked, so no approval was requested.");
+        }
+
+        var (platform, unusable) = await platforms.ForAppAsync(notification.App, cancellationToken).ConfigureAwait(false);
+        if (platform is null)
+        {
+            LogFormInvalid(logger, notification.Type, action.Name, notification.Id, unusable!);
+            return CardClickAnswer.WithToast(CardToastKind.Error, "The approval could not be requested: " + unusable);
         }
 
         var values = NotificationTypeAction.Context(notification.Data, action.Name, click.Context.Operator, click.Form);
         ApprovalRequest request;
         try
         {
-            request = Request(action.Approval!, values, notification, action.Name, click.OperatorId);
+            request = Request(action.Approval!, values, notification, action.Name, platform.Piece.PersonIdTypes[0], click.OperatorId);
         }
         catch (CardTemplateException ex)
         {
@@ -57,14 +64,15 @@ internal sealed partial class ApprovalRequestAction(
                 return Answered(action, values, existing.Approval, notification.Id, notification.Type, alreadyThere: true);
             }
 
-            var (problems, display, name) = await CheckAsync(request, budget.Token).ConfigureAwait(false);
+            var (problems, display, name) = await CheckAsync(request, platform, budget.Token).ConfigureAwait(false);
             if (problems.Length > 0)
             {
                 LogFormInvalid(logger, notification.Type, action.Name, notification.Id, problems);
                 return CardClickAnswer.WithToast(CardToastKind.Error, "The approval could not be requested: " + problems);
             }
 
-            var created = await store.CreateAsync(request with { FormDisplay = display, ApprovalName = name }, notification.Caller, click.OperatorId, ApprovalSubmissions.InlineOwner, budget.Token).ConfigureAwait(false);
+            var applicant = new ApprovalApplicant(platform.Name, click.OperatorId, null);
+            var created = await store.CreateAsync(request with { FormDisplay = display, ApprovalName = name }, notification.Caller, applicant, ApprovalSubmissions.InlineOwner, budget.Token).ConfigureAwait(false);
             var approval = created.Status == ApprovalCreateStatus.Created
                 ? await submissions.SubmitNowAsync(created, budget.Token).ConfigureAwait(false)
                 : created.Approval;
@@ -73,25 +81,27 @@ internal sealed partial class ApprovalRequestAction(
         }
         catch (OperationCanceledException) when (budget.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            // Stored or not: a stored one is created by the submitter (same uuid); a click again answers from the store.
-            LogRequestFailed(logger, notification.Id, -1);
-            return CardClickAnswer.WithToast(CardToastKind.Info, "Feishu is slow to answer; the approval is being requested. Click again in a moment to see where it stands.");
+            // Stored or not: a stored one is created by the submitter (never twice); a click again answers from the store.
+            LogRequestFailed(logger, notification.Id, "-1");
+            return CardClickAnswer.WithToast(CardToastKind.Info, $"{platform.Display} is slow to answer; the approval is being requested. Click again in a moment to see where it stands.");
         }
-        catch (Exception ex) when (ApprovalBridge.Failure(ex) is { } failure && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (platform.Piece.Failure(ex) is { } failure && !cancellationToken.IsCancellationRequested)
         {
-            // Nothing stored yet, or stored and left to the submitter (same uuid): a later click answers from the store.
-            LogRequestFailed(logger, notification.Id, failure.Failure.Code);
-            return CardClickAnswer.WithToast(CardToastKind.Error, $"Feishu did not answer in time (code {failure.Failure.Code}). Click again in a moment.");
+            // Nothing stored yet, or stored and left to the submitter: a later click answers from the store.
+            LogRequestFailed(logger, notification.Id, failure.Failure.CodeText);
+            return CardClickAnswer.WithToast(CardToastKind.Error, $"{platform.Display} did not answer in time (code {failure.Failure.CodeText}). Click again in a moment.");
         }
     }
 
     /// <summary>The approval request the action's templates make from the notification (applicant: the clicker).</summary>
-    internal static ApprovalRequest Request(JsonObject approval, JsonElement values, Notifications.NotificationRow notification, string actionName, string clicker)
+    internal static ApprovalRequest Request(JsonObject approval, JsonElement values, Notifications.NotificationRow notification, string actionName, string clickerType, string clicker)
     {
         var rendered = CardTemplate.Render(approval, values).AsObject();
         var key = $"notification:{notification.Id}:{actionName}";
         var form = rendered["form"] as JsonObject ?? [];
-        return new ApprovalRequest(key, rendered["approval_code"]!.GetValue<string>(), "open_id", clicker, form.ToJsonString(),
+        var definition = (rendered["definition"] ?? rendered["approval_code"])?.GetValue<string>()
+            ?? throw new CardTemplateException("approval.definition", "the action's approval names no definition (definition, or approval_code).");
+        return new ApprovalRequest(key, definition, clickerType, clicker, form.ToJsonString(),
 
             // The request's meaning is the notification and action: a second click (by anyone) is a retry, not a conflict.
             Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key))))
@@ -106,22 +116,24 @@ internal sealed partial class ApprovalRequestAction(
     /// <summary>
     /// The request checked against the definition as the API checks it ("form.amount: …; approvers.approvers: …", or empty),
     /// the form as people read it and the definition's name. A card action names no approvers, so a definition with
-    /// self-select nodes is refused here with what it needs rather than by Feishu after the approval is stored.
+    /// self-select nodes is refused here with what it needs rather than by the platform after the approval is stored.
     /// </summary>
-    private async Task<(string Problems, string? Display, string? Name)> CheckAsync(ApprovalRequest request, CancellationToken cancellationToken)
+    private async Task<(string Problems, string? Display, string? Name)> CheckAsync(ApprovalRequest request, ApprovalPlatform platform, CancellationToken cancellationToken)
     {
-        ApprovalDefinition definition;
+        ApprovalDefinitionShape definition;
         try
         {
-            definition = await definitions.GetAsync(request.App, request.ApprovalCode, cancellationToken).ConfigureAwait(false);
+            definition = await definitions.GetAsync(platform, request.App, request.Definition, cancellationToken).ConfigureAwait(false);
         }
-        catch (FeishuApiException ex) when (!ex.IsTransient)
+        catch (Exception ex) when (platform.Piece.Failure(ex) is { Transient: false } refused)
         {
-            return ($"approval_code: Feishu refused it ({ex.ErrorMessage}, code {ex.Code}).", null, null);
+            return ($"definition: {platform.Display} refused it ({refused.Failure.Message}, code {refused.Failure.CodeText}).", null, null);
         }
 
-        var check = ApprovalDefinitionCheck.Of(request, definition);
-        return (string.Join("; ", check.Problems.Select(p => $"{p.Field}: {p.Message}")), check.FormDisplay, check.ApprovalName);
+        using var form = JsonDocument.Parse(request.Form);
+        var check = definition.CheckForm(form.RootElement);
+        var problems = check.Problems.Concat(ApprovalApprovers.Check(request.Approvers, definition));
+        return (string.Join("; ", problems.Select(p => $"{p.Field}: {p.Message}")), ApprovalFormDisplay.Serialize(check.Display), definition.Name);
     }
 
     /// <summary>The action's own toast / after-card when it has them (with <c>approval</c> in the values), else a plain toast.</summary>
@@ -129,9 +141,9 @@ internal sealed partial class ApprovalRequestAction(
     {
         var message = approval.Status switch
         {
-            ApprovalState.Failed => $"Feishu refused the approval: {approval.ErrorMessage} (code {approval.ErrorCode}).",
+            ApprovalState.Failed => $"{Apps.HubAppPlatform.Display(approval.Platform)} refused the approval: {approval.ErrorMessage} (code {ApprovalWire.Failure(approval)?.Code.ToString() ?? "none"}).",
             _ when alreadyThere => $"An approval was already requested for this ({ApprovalTransitions.WireName(approval.Status)}).",
-            _ => "Approval requested: the approvers got it in Feishu.",
+            _ => $"Approval requested: the approvers got it in {Apps.HubAppPlatform.Display(approval.Platform)}.",
         };
         var toastType = approval.Status == ApprovalState.Failed ? CardToastKind.Error : alreadyThere ? CardToastKind.Info : CardToastKind.Success;
         if (alreadyThere || approval.Status == ApprovalState.Failed || (action.ToastContent is null && action.Card is null))
@@ -171,5 +183,5 @@ internal sealed partial class ApprovalRequestAction(
     private static partial void LogFormInvalid(ILogger logger, string type, string action, string notificationId, string problems);
 
     [LoggerMessage(EventId = LogEvents.ApprovalRequestActionRequestFailed, Level = LogLevel.Warning, Message = "Requesting an approval from a card of notification {NotificationId} failed (code {Code}).")]
-    private static partial void LogRequestFailed(ILogger logger, string notificationId, int code);
+    private static partial void LogRequestFailed(ILogger logger, string notificationId, string code);
 }

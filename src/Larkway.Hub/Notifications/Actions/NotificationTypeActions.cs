@@ -16,7 +16,7 @@ namespace Larkway.Hub.Notifications.Actions;
 internal sealed record NotificationTypeAction(string Name, string? ToastType, string? ToastContent, JsonObject? Card, string? Decision)
 {
     /// <summary>
-    /// An approval the click opens (<c>{"approval_code", "form", "title"?, "reference"?}</c>, templates over the same
+    /// An approval the click opens (<c>{"definition", "form", "title"?, "reference"?}</c>, <c>approval_code</c> the definition's older name; templates over the same
     /// values as the toast); null for an action that only answers.
     /// </summary>
     public JsonObject? Approval { get; init; }
@@ -26,7 +26,7 @@ internal sealed record NotificationTypeAction(string Name, string? ToastType, st
 
     private static readonly string[] ToastTypes = ["info", "success", "warning", "error"];
     private static readonly string[] Fields = ["toast", "card", "decision", "approval"];
-    private static readonly string[] ApprovalFields = ["approval_code", "form", "title", "reference"];
+    private static readonly string[] ApprovalFields = ["definition", "approval_code", "form", "title", "reference"];
 
     /// <summary>The type's action of that name, or null.</summary>
     public static NotificationTypeAction? Find(string actionsJson, string name)
@@ -187,23 +187,28 @@ internal sealed record NotificationTypeAction(string Name, string? ToastType, st
 
         if (node is not JsonObject approval)
         {
-            problems.Add(new($"{path}.approval", "Must be {\"approval_code\": \"…\", \"form\": {\"amount\": \"{{invoice.amount}}\"}} (title and reference optional)."));
+            problems.Add(new($"{path}.approval", "Must be {\"definition\": \"…\", \"form\": {\"amount\": \"{{invoice.amount}}\"}} (title and reference optional)."));
             return;
         }
 
         foreach (var unknown in approval.Select(p => p.Key).Where(k => !ApprovalFields.Contains(k)))
         {
-            problems.Add(new($"{path}.approval.{unknown}", "Not a field: approval has approval_code, form, title and reference."));
+            problems.Add(new($"{path}.approval.{unknown}", "Not a field: approval has definition (or its older name approval_code), form, title and reference."));
         }
 
-        if (approval["approval_code"] is not JsonValue code || code.GetValueKind() != JsonValueKind.String || code.GetValue<string>().Length == 0)
+        var named = approval.ContainsKey("definition") ? "definition" : "approval_code";
+        if (approval.ContainsKey("definition") && approval.ContainsKey("approval_code"))
         {
-            problems.Add(new($"{path}.approval.approval_code", "Required: the approval definition's code (a string)."));
+            problems.Add(new($"{path}.approval.approval_code", "Give definition alone: approval_code is its older name."));
+        }
+        else if (approval[named] is not JsonValue code || code.GetValueKind() != JsonValueKind.String || code.GetValue<string>().Length == 0)
+        {
+            problems.Add(new($"{path}.approval.{named}", "Required: the approval definition on the app's platform (a string)."));
         }
 
         if (approval["form"] is not JsonObject)
         {
-            problems.Add(new($"{path}.approval.form", "Required: the form values by widget id or custom id, templates over the notification's data."));
+            problems.Add(new($"{path}.approval.form", "Required: the form values by field id or label, templates over the notification's data."));
         }
 
         foreach (var field in new[] { "title", "reference" })

@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Larkway.Hub.AdminConsole.Pages;
 
-/// <summary>One approval as the Hub knows it: the request, the Feishu instance, its tasks, its history and its callbacks.</summary>
+/// <summary>One approval as the Hub knows it: the request, the platform's instance, its tasks, its history and its callbacks.</summary>
 internal sealed class ApprovalDetailModel(ApprovalStore store, ConsoleQueries queries) : PageModel
 {
     [BindProperty(SupportsGet = true)]
@@ -31,7 +31,7 @@ internal sealed class ApprovalDetailModel(ApprovalStore store, ConsoleQueries qu
 
     public IReadOnlyList<WebhookDeliveryDto> Callbacks { get; private set; } = [];
 
-    /// <summary>Create attempts and the next one, while Feishu has not created the instance.</summary>
+    /// <summary>Create attempts and the next one, while the platform has not created the instance.</summary>
     public ApprovalSubmission? Submission { get; private set; }
 
     public async Task<IActionResult> OnGetAsync()
@@ -49,9 +49,9 @@ internal sealed class ApprovalDetailModel(ApprovalStore store, ConsoleQueries qu
         Cards = await queries.ApprovalCardsAsync(Id, cancellationToken).ConfigureAwait(false);
         Callbacks = [.. (await queries.ApprovalCallbacksAsync(Id, Approval.Sequence, cancellationToken).ConfigureAwait(false)).Select(WebhookWire.ToDto)];
         Submission = (await store.SubmissionsAsync([Id], cancellationToken).ConfigureAwait(false)).GetValueOrDefault(Id);
-        await ConsolePeople.LoadAsync(HttpContext, new[] { Approval.Applicant, Approval.ApplicantOpenId }
+        await ConsolePeople.LoadAsync(HttpContext, new[] { Approval.Applicant, Approval.ApplicantUserId }
             .Concat(Approvers.Values.SelectMany(people => people.Select(p => p.Value)))
-            .Concat(Tasks.Select(t => t.UserId)).Concat(History.Select(h => h.OperatorOpenId))).ConfigureAwait(false);
+            .Concat(Tasks.Select(t => t.UserId)).Concat(History.Select(h => h.OperatorUserId))).ConfigureAwait(false);
         return Page();
     }
 
