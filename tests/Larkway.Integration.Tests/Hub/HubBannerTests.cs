@@ -303,30 +303,6 @@ public sealed partial class HubBannerTests
         page.StatusCode.ShouldBe(HttpStatusCode.OK);
     }
 
-    [Fact]
-    public async Task With_a_dingtalk_api_port_the_sandbox_emulator_serves_dingtalks_paths_at_its_root_and_the_banner_names_it()
-    {
-        var folder = Directory.CreateTempSubdirectory("larkway-banner-dingtalk-api-").FullName;
-        await using var hub = await HubProcess.StartAsync(new Dictionary<string, string>
-        {
-            ["LARKWAY_EMULATOR_PORT"] = "0",
-            ["LARKWAY_EMULATOR_DINGTALK_API_PORT"] = "0",
-            ["LARKWAY_EMULATOR_STATE_FILE"] = "off",
-        }, folder);
-        await HubSandbox.WaitUntilAsync(() => hub.Output.Any(l => l.Contains(BannerEnd, StringComparison.Ordinal)), "the banner's last line", seconds: 90);
-
-        var line = DingTalkApiLine().Match(string.Join("\n", hub.Output));
-        line.Success.ShouldBeTrue("the banner's DingTalk API host line");
-        using var http = new HttpClient { BaseAddress = new Uri(line.Groups[1].Value) };
-        using var token = await http.PostAsync("/v1.0/oauth2/accessToken", new StringContent(
-            """{"appKey":"dinglarkwayemu000001","appSecret":"larkway-emulator-dingtalk-dev-secret-0001"}""", System.Text.Encoding.UTF8, "application/json"));
-        token.StatusCode.ShouldBe(HttpStatusCode.OK);
-        (await token.Content.ReadAsStringAsync()).ShouldContain("\"accessToken\"");
-    }
-
-    [GeneratedRegex(@"DingTalk's API host: (http://127\.0\.0\.1:\d+/) \(DingTalk's paths at the root; @alicloud/dingtalk: protocol http, endpoint 127\.0\.0\.1:\d+\)")]
-    private static partial Regex DingTalkApiLine();
-
     [GeneratedRegex(@"and over TLS at (https://\S+) \(https, wss\): trust (\S+) \(NODE_EXTRA_CA_CERTS")]
     private static partial Regex TlsLine();
 
