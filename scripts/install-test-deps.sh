@@ -47,6 +47,13 @@ if [ ! -d "$compat/node_modules/dingtalk-stream" ]; then
   (cd "$compat" && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
+# @alicloud/dingtalk, DingTalk's official generated API client, calls the Emulator's DingTalk API host unchanged.
+compat=tests/compat/alicloud-dingtalk
+if [ ! -d "$compat/node_modules/@alicloud/dingtalk" ]; then
+  echo "installing $compat npm packages"
+  (cd "$compat" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
 # @wecom/crypto, WeCom's official callback crypto, serves as an app's callback server against the Emulator's WeCom side.
 compat=tests/compat/wecom-crypto
 if [ ! -d "$compat/node_modules/@wecom/crypto" ]; then

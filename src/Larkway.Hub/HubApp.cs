@@ -186,7 +186,7 @@ public static partial class HubApp
         {
             var jsonLog = ObservabilitySettings.ReadLogFormat(builder.Configuration) == LogFormat.Json;
             await SayAsync(progress, "Starting the sandbox's Emulator…").ConfigureAwait(false);
-            emulator = await StartSandboxEmulatorAsync(settings.EmulatorPort, settings.EmulatorHttpsPort, stateFile, jsonLog, logging, cancellationToken).ConfigureAwait(false);
+            emulator = await StartSandboxEmulatorAsync(settings, stateFile, jsonLog, logging, cancellationToken).ConfigureAwait(false);
             // The sandbox exercises the same signed, encrypted path as production. The keys live in the Emulator's
             // subscription, so they are kept with its state: a key a developer exported stays valid across restarts.
             var keys = SandboxSubscription.KeptKeys(emulator, EmulatorOptions.DefaultAppId) ?? (RandomKey(), RandomKey());
@@ -296,8 +296,9 @@ public static partial class HubApp
         }
     }
 
-    private static async Task<EmulatorServer> StartSandboxEmulatorAsync(int port, int? httpsPort, string? stateFile, bool jsonLog, HubLogOutputs logging, CancellationToken cancellationToken)
+    private static async Task<EmulatorServer> StartSandboxEmulatorAsync(HubSettings settings, string? stateFile, bool jsonLog, HubLogOutputs logging, CancellationToken cancellationToken)
     {
+        var (port, httpsPort, dingTalkApiPort) = (settings.EmulatorPort, settings.EmulatorHttpsPort, settings.EmulatorDingTalkApiPort);
         var cannot = $"The sandbox Emulator cannot listen on http://127.0.0.1:{port}";
         if (port != 0)
         {
@@ -309,6 +310,11 @@ public static partial class HubApp
             ListenAddressCheck.EnsureAvailable(new IPEndPoint(IPAddress.Loopback, httpsPort.Value), $"The sandbox Emulator cannot listen on https://127.0.0.1:{httpsPort}", "LARKWAY_EMULATOR_HTTPS_PORT (0 picks a free port)");
         }
 
+        if (dingTalkApiPort is > 0)
+        {
+            ListenAddressCheck.EnsureAvailable(new IPEndPoint(IPAddress.Loopback, dingTalkApiPort.Value), $"The sandbox Emulator cannot listen on http://127.0.0.1:{dingTalkApiPort}", "LARKWAY_EMULATOR_DINGTALK_API_PORT (0 picks a free port)");
+        }
+
         try
         {
             return await EmulatorServer.StartAsync(new EmulatorOptions
@@ -318,6 +324,9 @@ public static partial class HubApp
 
                 // Off unless asked for; its certificates are kept beside the state file (data/), so a trust survives restarts.
                 HttpsPort = httpsPort,
+
+                // Off unless asked for: DingTalk's API at the root of a port of its own, for clients that take only a host.
+                DingTalkApiPort = dingTalkApiPort,
 
                 // The embedded Emulator logs to the same standard output: in the same format, or it would add plain lines to a JSON
                 // log; and, like the Hub, to the sandbox's log file with only warnings on the console when that is quiet.

@@ -15,9 +15,10 @@ internal static class EmulatorCommand
         var seed = new Option<FileInfo?>("--seed") { Description = "JSON seed file: tenant, users, departments, chats, bots, webhooks" };
         var stateFile = new Option<FileInfo?>("--state-file") { Description = "Keep the tenant (chats, messages, approvals…) in this JSON file across restarts; created when missing" };
         var httpsPort = new Option<int?>("--https-port") { Description = "Also serve everything over https/wss on this port (0 picks a free one), with a certificate the emulator makes and keeps; off by default" };
+        var dingTalkApiPort = new Option<int?>("--dingtalk-api-port") { Description = "Also serve DingTalk's API at the root of this port (0 picks a free one), as api.dingtalk.com and oapi.dingtalk.com do, for clients that take only a host such as @alicloud/dingtalk; off by default (DingTalk is always under /dingtalk)" };
         var tlsHosts = new Option<string[]>("--tls-host") { Description = "A host name or address the TLS certificate names besides localhost, 127.0.0.1 and ::1 (repeatable)", AllowMultipleArgumentsPerToken = false };
         var tlsFolder = new Option<DirectoryInfo?>("--tls-folder") { Description = "Where the TLS certificate authority and key are kept (default: the state file's folder, else a per-user folder)" };
-        var command = new Command("emulator", "Run the local Feishu Open Platform emulator.") { port, appId, appSecret, seed, stateFile, httpsPort, tlsHosts, tlsFolder };
+        var command = new Command("emulator", "Run the local Feishu Open Platform emulator.") { port, appId, appSecret, seed, stateFile, httpsPort, dingTalkApiPort, tlsHosts, tlsFolder };
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(context, async () =>
         {
             var options = new EmulatorOptions { Port = parse.GetValue(port) };
@@ -43,6 +44,7 @@ internal static class EmulatorCommand
 
             options.StateFile = parse.GetValue(stateFile)?.FullName;
             options.HttpsPort = parse.GetValue(httpsPort);
+            options.DingTalkApiPort = parse.GetValue(dingTalkApiPort);
             options.TlsHostNames = parse.GetValue(tlsHosts) ?? [];
             options.TlsFolder = parse.GetValue(tlsFolder)?.FullName;
             EmulatorServer server;
@@ -75,6 +77,11 @@ internal static class EmulatorCommand
             if (server.HttpsBaseUrl is { } https && server.Tls is { } tls)
             {
                 await WriteTlsAsync(context.Output, https, tls.AuthorityFile).ConfigureAwait(false);
+            }
+
+            if (server.DingTalkApiBaseUrl is { } dingTalkApi)
+            {
+                await context.Output.WriteLineAsync($"  DingTalk:   {dingTalkApi} (DingTalk's paths at the root; @alicloud/dingtalk: protocol http, endpoint {dingTalkApi.Authority})").ConfigureAwait(false);
             }
 
             await context.Output.WriteLineAsync($"  app id:     {options.AppId}").ConfigureAwait(false);

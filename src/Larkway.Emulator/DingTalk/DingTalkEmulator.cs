@@ -117,6 +117,18 @@ internal static class DingTalkEmulator
         services.AddSingleton(_ => new SignIn.DingTalkSignIns(options.TimeProvider));
     }
 
+    /// <summary>
+    /// Must run before UseRouting: a request on the DingTalk API host (<see cref="Hosting.EmulatorOptions.DingTalkApiPort"/>)
+    /// is matched by its DingTalk route's path. Without that listener, nothing is added.
+    /// </summary>
+    public static void UseDingTalkApiHost(this WebApplication app)
+    {
+        if (app.Services.GetService<DingTalkApiHost>() is not null)
+        {
+            app.UseMiddleware<DingTalkApiHostMiddleware>();
+        }
+    }
+
     /// <summary>Must run after UseRouting: the gate reads the matched endpoint's <see cref="DingTalkApi"/> metadata.</summary>
     public static void UseDingTalkGate(this WebApplication app) => app.UseMiddleware<DingTalkGateMiddleware>();
 

@@ -43,6 +43,14 @@ public sealed class EmulatorOptions
     /// </summary>
     public int? HttpsPort { get; set; }
 
+    /// <summary>
+    /// A second plain-HTTP listener that serves DingTalk's API at the root of its host, as api.dingtalk.com and
+    /// oapi.dingtalk.com do (<c>/v1.0/…</c>, <c>/gettoken</c>, <c>/topapi/…</c>), for clients that take only a host and no
+    /// path, such as Alibaba's generated <c>@alicloud/dingtalk</c>. On the HTTP listener's host; 0 picks a free port.
+    /// Null (default): off — DingTalk stays under <c>/dingtalk</c> on the main listener, which is served either way.
+    /// </summary>
+    public int? DingTalkApiPort { get; set; }
+
     /// <summary>Host names (or addresses) the TLS certificate names besides localhost, 127.0.0.1 and ::1.</summary>
     public IReadOnlyList<string> TlsHostNames { get; set; } = [];
 

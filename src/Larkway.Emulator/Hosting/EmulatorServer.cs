@@ -35,11 +35,12 @@ public sealed partial class EmulatorServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private EmulatorServer(WebApplication app, Uri baseUrl, Uri? httpsBaseUrl)
+    private EmulatorServer(WebApplication app, Uri baseUrl, Uri? httpsBaseUrl, Uri? dingTalkApiBaseUrl)
     {
         _app = app;
         BaseUrl = baseUrl;
         HttpsBaseUrl = httpsBaseUrl;
+        DingTalkApiBaseUrl = dingTalkApiBaseUrl;
         State = app.Services.GetRequiredService<EmulatorState>();
     }
 
@@ -48,6 +49,12 @@ public sealed partial class EmulatorServer : IAsyncDisposable
 
     /// <summary>Where the TLS listener serves the same over https/wss (e.g. https://127.0.0.1:8443/), or null when <see cref="EmulatorOptions.HttpsPort"/> is not set.</summary>
     public Uri? HttpsBaseUrl { get; }
+
+    /// <summary>
+    /// Where DingTalk's API is served at the root, as on api.dingtalk.com and oapi.dingtalk.com (e.g.
+    /// http://127.0.0.1:8788/), or null when <see cref="EmulatorOptions.DingTalkApiPort"/> is not set.
+    /// </summary>
+    public Uri? DingTalkApiBaseUrl { get; }
 
     /// <summary>The TLS listener's certificates (<see cref="EmulatorTls.AuthorityFile"/> is what clients trust), or null without TLS.</summary>
     public EmulatorTls? Tls => _app.Services.GetService<EmulatorTls>();
@@ -112,7 +119,14 @@ public sealed partial class EmulatorServer : IAsyncDisposable
             LogTlsListening(logger, httpsBaseUrl, tls.AuthorityFile);
         }
 
-        return new EmulatorServer(app, baseUrl, httpsBaseUrl);
+        Uri? dingTalkApiBaseUrl = null;
+        if (app.Services.GetService<DingTalk.Platform.DingTalkApiHost>() is { } dingTalkApi)
+        {
+            dingTalkApiBaseUrl = new Uri($"http://{baseUrl.Host}:{dingTalkApi.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)}/");
+            LogDingTalkApiListening(logger, dingTalkApiBaseUrl);
+        }
+
+        return new EmulatorServer(app, baseUrl, httpsBaseUrl, dingTalkApiBaseUrl);
     }
 
     /// <summary>A wildcard listening address as a client reaches it.</summary>
@@ -120,21 +134,21 @@ public sealed partial class EmulatorServer : IAsyncDisposable
         new(address.Replace("://[::]", "://127.0.0.1", StringComparison.Ordinal).Replace("://0.0.0.0", "://127.0.0.1", StringComparison.Ordinal));
 
     /// <summary>
-    /// The TLS listener's URL: the HTTP listener's host (the first of <see cref="EmulatorOptions.Urls"/>, else 127.0.0.1)
-    /// on <see cref="EmulatorOptions.HttpsPort"/>.
+    /// A further listener's URL (the TLS one, the DingTalk API host): the HTTP listener's host (the first of
+    /// <see cref="EmulatorOptions.Urls"/>, else 127.0.0.1) on the given port.
     /// </summary>
-    internal static string HttpsUrlFor(EmulatorOptions options, int port)
+    internal static string ListenerUrlFor(EmulatorOptions options, string scheme, int port)
     {
         var host = "127.0.0.1";
         if (options.Urls?.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() is { } first
-            && first.IndexOf("://", StringComparison.Ordinal) is var scheme and >= 0)
+            && first.IndexOf("://", StringComparison.Ordinal) is var separator and >= 0)
         {
-            var authority = first[(scheme + 3)..].Split('/')[0];
+            var authority = first[(separator + 3)..].Split('/')[0];
             var colon = authority.LastIndexOf(':');
             host = colon > 0 && !authority.EndsWith(']') ? authority[..colon] : authority;
         }
 
-        return $"https://{host}:{port.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+        return $"{scheme}://{host}:{port.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
     }
 
     /// <summary>The configured application, not yet started (for hosts that run it themselves).</summary>
@@ -152,11 +166,20 @@ public sealed partial class EmulatorServer : IAsyncDisposable
         {
             // Certificates are checked against the wall clock by clients, never against a test's manual clock.
             tls = EmulatorTls.LoadOrCreate(EmulatorTls.FolderFor(options), options.TlsHostNames, TimeProvider.System);
-            urls += ";" + HttpsUrlFor(options, httpsPort);
+            urls += ";" + ListenerUrlFor(options, "https", httpsPort);
             builder.Services.AddSingleton(tls);
 
             // The slim builder leaves Kestrel's https:// address support out until asked for.
             builder.WebHost.UseKestrelHttpsConfiguration();
+        }
+
+        DingTalk.Platform.DingTalkApiHost? dingTalkApi = null;
+        if (options.DingTalkApiPort is { } dingTalkApiPort)
+        {
+            // Last of the addresses: Kestrel binds (and reports) them in order, so the last one bound is this listener.
+            urls += ";" + ListenerUrlFor(options, "http", dingTalkApiPort);
+            dingTalkApi = new DingTalk.Platform.DingTalkApiHost { Port = dingTalkApiPort };
+            builder.Services.AddSingleton(dingTalkApi);
         }
 
         builder.WebHost.UseUrls(urls);
@@ -185,6 +208,13 @@ public sealed partial class EmulatorServer : IAsyncDisposable
         _ = app.Services.GetRequiredService<TokenStore>();
         _ = app.Services.GetRequiredService<Larkway.Emulator.CardKit.CardKitStore>();
         _ = app.Services.GetRequiredService<OAuthSettingsStore>();
+        if (dingTalkApi is { Port: 0 })
+        {
+            // A free port is known once bound; no client can know it (and call it) before the server has started.
+            app.Lifetime.ApplicationStarted.Register(() => dingTalkApi.Port = new Uri(
+                (app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? []).Last()).Port);
+        }
+
         UseEmulator(app);
         return app;
     }
@@ -294,6 +324,8 @@ public sealed partial class EmulatorServer : IAsyncDisposable
 
     private static void UseEmulator(WebApplication app)
     {
+        // Before everything else: the DingTalk API host's paths become the DingTalk routes' paths before they are matched.
+        app.UseDingTalkApiHost();
         app.UseMiddleware<EnvelopeMiddleware>();
         app.UseWebSockets();
         app.UseRouting();
@@ -362,6 +394,10 @@ public sealed partial class EmulatorServer : IAsyncDisposable
     [LoggerMessage(EventId = LogEvents.EmulatorTlsListening, Level = LogLevel.Information,
         Message = "Emulator TLS listener on {HttpsBaseUrl}; trust {AuthorityFile}: NODE_EXTRA_CA_CERTS for Node, SSL_CERT_FILE or REQUESTS_CA_BUNDLE for Python, or copy it as /usr/local/share/ca-certificates/larkway-emulator.crt and run update-ca-certificates (Debian)")]
     private static partial void LogTlsListening(ILogger logger, Uri httpsBaseUrl, string authorityFile);
+
+    [LoggerMessage(EventId = LogEvents.EmulatorDingTalkApiListening, Level = LogLevel.Information,
+        Message = "DingTalk API host on {DingTalkApiBaseUrl}: DingTalk's paths at the root, for clients that take only a host (e.g. @alicloud/dingtalk: protocol http, endpoint host:port)")]
+    private static partial void LogDingTalkApiListening(ILogger logger, Uri dingTalkApiBaseUrl);
 
     [LoggerMessage(EventId = LogEvents.EmulatorTlsAuthorityCreated, Level = LogLevel.Information,
         Message = "Made a new certificate authority for the emulator's TLS listener, {AuthorityFile}, constrained to the names it serves: clients trust it once; it is kept and reused while it permits every --tls-host (a kept one that did not was replaced: remove its trust)")]

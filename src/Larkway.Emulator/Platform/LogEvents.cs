@@ -11,6 +11,7 @@ internal static class LogEvents
     public const int EmulatorServerStarted = 9001;
     public const int EmulatorTlsListening = 9002;
     public const int EmulatorTlsAuthorityCreated = 9003;
+    public const int EmulatorDingTalkApiListening = 9004;
 
     // State file
     public const int StateFileLoaded = 9010;

@@ -53,13 +53,19 @@ internal sealed class DingTalkSandbox : ISandboxPlatform
         ArgumentNullException.ThrowIfNull(assistantApps);
         var app = await start.Services.GetRequiredService<HubAppService>().GetAsync(Name, cancellationToken).ConfigureAwait(false);
         var chat = new Uri(start.Emulator.BaseUrl, "/dingtalk-chat");
-        IReadOnlyList<string> lines = app is { Enabled: true }
+        List<string> lines = app is { Enabled: true }
             ?
             [
                 $"  DingTalk: the app '{app.Name}' answers over Stream — write /help to it as a DingTalk user at {chat};",
                 $"    notify on DingTalk with \"app\": \"{app.Name}\" and recipients such as {{\"dingtalk_userid\": \"alice\"}} or {{\"dingtalk_mobile\": \"13800000002\"}}.",
             ]
             : [];
+        if (start.Emulator.DingTalkApiBaseUrl is { } apiHost)
+        {
+            // For clients that take only a host (LARKWAY_EMULATOR_DINGTALK_API_PORT): DingTalk's paths at that host's root.
+            lines.Add($"  DingTalk's API host: {apiHost} (DingTalk's paths at the root; @alicloud/dingtalk: protocol http, endpoint {apiHost.Authority}).");
+        }
+
         var ask = assistantApps.Contains(Name) ? $"    on DingTalk: write a question to the robot as any user at {chat}" : null;
         return new(lines, app is { Enabled: true }, ask);
     }

@@ -9,7 +9,11 @@ internal static class DingTalkWire
 {
     public const string TokenHeader = "x-acs-dingtalk-access-token";
 
-    public static async Task<Reply> SendDingTalkAsync(this TestEmulator emulator, HttpMethod method, string path, string? json, string? apiToken = null)
+    public static Task<Reply> SendDingTalkAsync(this TestEmulator emulator, HttpMethod method, string path, string? json, string? apiToken = null) =>
+        emulator.Http.SendDingTalkAsync(method, path, json, apiToken);
+
+    /// <summary>The same call through another client, e.g. one on the DingTalk API host.</summary>
+    public static async Task<Reply> SendDingTalkAsync(this HttpClient http, HttpMethod method, string path, string? json, string? apiToken = null)
     {
         using var request = new HttpRequestMessage(method, path);
         if (json is not null)
@@ -22,7 +26,7 @@ internal static class DingTalkWire
             request.Headers.TryAddWithoutValidation(TokenHeader, apiToken);
         }
 
-        return await Reply.ReadAsync(await emulator.Http.SendAsync(request));
+        return await Reply.ReadAsync(await http.SendAsync(request));
     }
 
     public static Task<Reply> PostDingTalkAsync(this TestEmulator emulator, string path, object body, string? apiToken = null) =>

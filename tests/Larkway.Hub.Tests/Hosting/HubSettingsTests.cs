@@ -16,6 +16,7 @@ public sealed class HubSettingsTests
         settings.Mode.ShouldBe(HubMode.Sandbox);
         settings.EmulatorPort.ShouldBe(8787);
         settings.EmulatorHttpsPort.ShouldBeNull();
+        settings.EmulatorDingTalkApiPort.ShouldBeNull();
     }
 
     [Fact]
@@ -50,6 +51,13 @@ public sealed class HubSettingsTests
     }
 
     [Fact]
+    public void The_sandbox_emulator_serves_dingtalks_api_host_only_when_its_port_is_set()
+    {
+        From(("LARKWAY_EMULATOR_DINGTALK_API_PORT", "8788")).EmulatorDingTalkApiPort.ShouldBe(8788);
+        From(("Larkway:Emulator:DingTalkApiPort", "0"), ("LARKWAY_EMULATOR_HTTPS_PORT", "0")).EmulatorDingTalkApiPort.ShouldBe(0);
+    }
+
+    [Fact]
     public void Credentials_with_an_encrypt_key_default_to_webhook_mode()
     {
         var settings = From(("FEISHU_APP_ID", "cli_a"), ("FEISHU_APP_SECRET", "s"), ("FEISHU_ENCRYPT_KEY", "k"), ("FEISHU_BASE_URL", "https://open.larksuite.com"));
@@ -80,6 +88,9 @@ public sealed class HubSettingsTests
     [InlineData("LARKWAY_EMULATOR_PORT", "eighty", null, null, "port number")]
     [InlineData("LARKWAY_EMULATOR_HTTPS_PORT", "443s", null, null, "LARKWAY_EMULATOR_HTTPS_PORT '443s' is not a port number")]
     [InlineData("LARKWAY_EMULATOR_HTTPS_PORT", "8787", null, null, "other than the Emulator's HTTP port")]
+    [InlineData("LARKWAY_EMULATOR_DINGTALK_API_PORT", "api", null, null, "LARKWAY_EMULATOR_DINGTALK_API_PORT 'api' is not a port number")]
+    [InlineData("LARKWAY_EMULATOR_DINGTALK_API_PORT", "8787", null, null, "other than the Emulator's HTTP and TLS ports")]
+    [InlineData("LARKWAY_EMULATOR_DINGTALK_API_PORT", "8443", "LARKWAY_EMULATOR_HTTPS_PORT", "8443", "other than the Emulator's HTTP and TLS ports")]
     [InlineData("FEISHU_LEGACY_CARD_CALLBACKS", "no", null, null, "use 'true' (accept old-style card callbacks, the default) or 'false'")]
     [InlineData("LARKWAY_TRUSTED_PROXIES", "127.0.0.1, proxy.internal", null, null, "'proxy.internal' is not an IP address or a CIDR network")]
     [InlineData("LARKWAY_TRUSTED_PROXIES", "10", null, null, "'10' is not an IP address")]

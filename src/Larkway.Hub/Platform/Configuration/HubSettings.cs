@@ -54,6 +54,12 @@ public sealed record HubSettings
     public int? EmulatorHttpsPort { get; init; }
 
     /// <summary>
+    /// Sandbox mode: the embedded Emulator also serves DingTalk's API at the root of this port, for clients that take only
+    /// a host (<c>LARKWAY_EMULATOR_DINGTALK_API_PORT</c>; 0 = any free one); null (default) = only under <c>/dingtalk</c>.
+    /// </summary>
+    public int? EmulatorDingTalkApiPort { get; init; }
+
+    /// <summary>
     /// Where Feishu and browsers reach the Hub (<c>LARKWAY_PUBLIC_URL</c>, e.g. https://hub.example.com behind a proxy): the
     /// origin of the URLs the Hub hands out. Null: taken from each request, whose Host header the caller chooses.
     /// </summary>
@@ -88,6 +94,7 @@ public sealed record HubSettings
         var modeText = Read("FEISHU_EVENT_MODE", "Larkway:Events:Mode");
         var portText = Read("LARKWAY_EMULATOR_PORT", "Larkway:Emulator:Port");
         var httpsPortText = Read("LARKWAY_EMULATOR_HTTPS_PORT", "Larkway:Emulator:HttpsPort");
+        var dingTalkApiPortText = Read("LARKWAY_EMULATOR_DINGTALK_API_PORT", "Larkway:Emulator:DingTalkApiPort");
         var publicUrlText = Read("LARKWAY_PUBLIC_URL", "Larkway:PublicUrl");
         var legacyText = Read("FEISHU_LEGACY_CARD_CALLBACKS", "Larkway:Events:LegacyCardCallbacks");
         var trustedProxies = ParseTrustedProxies(Read("LARKWAY_TRUSTED_PROXIES", "Larkway:TrustedProxies"));
@@ -119,16 +126,9 @@ public sealed record HubSettings
             throw new HubConfigurationException($"LARKWAY_EMULATOR_PORT '{portText}' is not a port number (0–65535; 0 picks a free port).");
         }
 
-        int? emulatorHttpsPort = null;
-        if (httpsPortText is not null)
-        {
-            if (!int.TryParse(httpsPortText, System.Globalization.CultureInfo.InvariantCulture, out var httpsPort) || httpsPort is < 0 or > 65535 || (httpsPort != 0 && httpsPort == emulatorPort))
-            {
-                throw new HubConfigurationException($"LARKWAY_EMULATOR_HTTPS_PORT '{httpsPortText}' is not a port number other than the Emulator's HTTP port (0–65535; 0 picks a free port; unset = no TLS).");
-            }
-
-            emulatorHttpsPort = httpsPort;
-        }
+        var emulatorHttpsPort = ExtraEmulatorPort("LARKWAY_EMULATOR_HTTPS_PORT", httpsPortText, [emulatorPort], "HTTP port", "unset = no TLS");
+        var emulatorDingTalkApiPort = ExtraEmulatorPort("LARKWAY_EMULATOR_DINGTALK_API_PORT", dingTalkApiPortText, [emulatorPort, emulatorHttpsPort ?? 0],
+            "HTTP and TLS ports", "unset = DingTalk only under /dingtalk");
 
         var legacyCardCallbacks = true;
         if (legacyText is not null && !bool.TryParse(legacyText, out legacyCardCallbacks))
@@ -158,7 +158,7 @@ public sealed record HubSettings
                 throw new HubConfigurationException($"FEISHU_EVENT_MODE is '{modeText}' but no FEISHU_APP_ID / FEISHU_APP_SECRET are set. Set the app's credentials, or unset FEISHU_EVENT_MODE for sandbox mode.");
             }
 
-            return new HubSettings { Mode = HubMode.Sandbox, EmulatorPort = emulatorPort, EmulatorHttpsPort = emulatorHttpsPort, PublicUrl = publicUrl, LegacyCardCallbacks = legacyCardCallbacks, TrustedProxies = trustedProxies };
+            return new HubSettings { Mode = HubMode.Sandbox, EmulatorPort = emulatorPort, EmulatorHttpsPort = emulatorHttpsPort, EmulatorDingTalkApiPort = emulatorDingTalkApiPort, PublicUrl = publicUrl, LegacyCardCallbacks = legacyCardCallbacks, TrustedProxies = trustedProxies };
         }
 
         var mode = (modeText ?? "webhook").ToLowerInvariant() switch
@@ -189,6 +189,22 @@ public sealed record HubSettings
     }
 
     /// <summary><c>LARKWAY_SANDBOX</c>: null when unset (the sandbox when no Feishu app is configured).</summary>
+    /// <summary>A further listener's port of the sandbox Emulator: null when unset; 0 picks a free one; never one of <paramref name="taken"/>.</summary>
+    private static int? ExtraEmulatorPort(string setting, string? text, int[] taken, string takenName, string unset)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (!int.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var port) || port is < 0 or > 65535 || (port != 0 && taken.Contains(port)))
+        {
+            throw new HubConfigurationException($"{setting} '{text}' is not a port number other than the Emulator's {takenName} (0–65535; 0 picks a free port; {unset}).");
+        }
+
+        return port;
+    }
+
     private static bool? ReadSandbox(string? text) => text?.Trim().ToLowerInvariant() switch
     {
         null => null,
