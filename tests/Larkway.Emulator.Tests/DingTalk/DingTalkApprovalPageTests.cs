@@ -28,6 +28,7 @@ public sealed class DingTalkApprovalPageTests : IDisposable
         var byDefault = await emulator.Http.GetStringAsync($"/dingtalk-approval/{id}");
         var inbox = await emulator.Http.GetStringAsync("/dingtalk-approval?as=alice");
         var carolsInbox = await emulator.Http.GetStringAsync("/dingtalk-approval?as=carol");
+        var chat = await emulator.Http.GetStringAsync("/dingtalk-chat");
 
         Assert.Contains("Bob Li提交的Payment", asAlice, StringComparison.Ordinal);
         Assert.Contains("<td>Amount</td><td>1200.50</td>", asAlice, StringComparison.Ordinal);
@@ -41,6 +42,7 @@ public sealed class DingTalkApprovalPageTests : IDisposable
         Assert.DoesNotContain("<script", asAlice, StringComparison.OrdinalIgnoreCase);
         Assert.Contains($"href=\"/dingtalk-approval/{id}?as=alice\"", inbox, StringComparison.Ordinal);
         Assert.Contains("Nothing waits for you.", carolsInbox, StringComparison.Ordinal);
+        Assert.Contains("href=\"/dingtalk-approval\"", chat, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -179,18 +181,6 @@ public sealed class DingTalkApprovalPageTests : IDisposable
         instance.GetProperty("tasks").EnumerateArray().Single(t => t.GetProperty("userId").GetString() == userId && t.GetProperty("status").GetString() == "RUNNING")
             .GetProperty("taskId").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    private static async Task<HttpResponseMessage> DecideAsync(TestEmulator emulator, string id, Dictionary<string, string> fields, string? origin = null)
-    {
-        using var handler = new HttpClientHandler { AllowAutoRedirect = false };
-        using var client = new HttpClient(handler) { BaseAddress = emulator.Server.BaseUrl };
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/dingtalk-approval/{id}/decide") { Content = new FormUrlEncodedContent(fields) };
-        if (origin is not null)
-        {
-            request.Headers.Add("Origin", origin);
-        }
-
-        var response = await client.SendAsync(request);
-        await response.Content.LoadIntoBufferAsync();
-        return response;
-    }
+    private static Task<HttpResponseMessage> DecideAsync(TestEmulator emulator, string id, Dictionary<string, string> fields, string? origin = null) =>
+        emulator.PostFormAsync($"/dingtalk-approval/{id}/decide", fields, origin);
 }

@@ -181,18 +181,6 @@ public sealed class WeComApprovalPageTests : IDisposable
             .Where(x => x.Element("Event")?.Value == "sys_approval_change" && x.Element("ApprovalInfo")?.Element("SpNo")?.Value == spNo)
             .Select(x => (int.Parse(x.Element("ApprovalInfo")!.Element("StatuChangeEvent")!.Value, System.Globalization.CultureInfo.InvariantCulture), x))];
 
-    private static async Task<HttpResponseMessage> DecideAsync(TestEmulator emulator, string spNo, Dictionary<string, string> fields, string? origin = null)
-    {
-        using var handler = new HttpClientHandler { AllowAutoRedirect = false };
-        using var client = new HttpClient(handler) { BaseAddress = emulator.Server.BaseUrl };
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/wecom-approval/{spNo}/decide") { Content = new FormUrlEncodedContent(fields) };
-        if (origin is not null)
-        {
-            request.Headers.Add("Origin", origin);
-        }
-
-        var response = await client.SendAsync(request);
-        await response.Content.LoadIntoBufferAsync();
-        return response;
-    }
+    private static Task<HttpResponseMessage> DecideAsync(TestEmulator emulator, string spNo, Dictionary<string, string> fields, string? origin = null) =>
+        emulator.PostFormAsync($"/wecom-approval/{spNo}/decide", fields, origin);
 }
