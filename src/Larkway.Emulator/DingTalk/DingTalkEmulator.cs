@@ -20,7 +20,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Larkway.Emulator.DingTalk;
 
 /// <summary>What the state file writer takes from DingTalk: one snapshot of its tokens and robots.</summary>
-internal sealed class DingTalkPersistence(DingTalkTokens tokens, RobotStore robots, AppRobotStore appRobot, WorkNotificationStore notifications, CardStore cards, UserMessageStore userMessages, RobotSessions sessions, CallbackSettingsStore callbacks)
+internal sealed class DingTalkPersistence(DingTalkTokens tokens, RobotStore robots, AppRobotStore appRobot, WorkNotificationStore notifications, CardStore cards, UserMessageStore userMessages, RobotSessions sessions, CallbackSettingsStore callbacks, WorkflowStore workflow)
 {
     public DingTalkSnapshot Export()
     {
@@ -30,6 +30,7 @@ internal sealed class DingTalkPersistence(DingTalkTokens tokens, RobotStore robo
         {
             AppRobotMessages = appRobot.Export(), WorkNotificationTasks = tasks, WorkNotifications = received, Cards = cards.Export(),
             UserMessages = userMessages.Export(), RobotSessions = open, SessionReplies = replies, Callbacks = callbacks.Export(),
+            WorkflowInstances = workflow.Export(),
         };
     }
 }
@@ -107,7 +108,12 @@ internal static class DingTalkEmulator
         });
         services.AddSingleton(_ => new CallbackSender(options));
         services.AddSingleton<InboundRobotMessages>();
-        services.AddSingleton(_ => new WorkflowStore(options.TimeProvider));
+        services.AddSingleton(sp =>
+        {
+            var store = new WorkflowStore(options.TimeProvider, sp.GetRequiredService<StateRevision>());
+            store.Restore(sp.GetRequiredService<StateLoad>().Snapshot?.DingTalk?.WorkflowInstances ?? []);
+            return store;
+        });
         services.AddSingleton<WorkflowEvents>();
         services.AddSingleton<Control.DingTalkContactControl.Sender>();
         services.AddSingleton<ChatTimeline>();
@@ -146,6 +152,7 @@ internal static class DingTalkEmulator
         app.MapDingTalkWorkNotifications();
         app.MapDingTalkCards();
         app.MapDingTalkWorkflow();
+        app.MapDingTalkApprovalPages();
         app.MapDingTalkControlEndpoints();
         app.MapDingTalkCallbackControl();
         app.MapDingTalkContactControl();

@@ -17,14 +17,14 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Larkway.Emulator.WeCom;
 
 /// <summary>What the state file writer takes from WeCom: one snapshot of its tokens, messages, media and callback.</summary>
-internal sealed class WeComPersistence(WeComTokens tokens, AppMessageStore messages, RobotStore robots, MediaStore media, WeComCallbackSettingsStore callback, AiBot.AiBotConversations aiBot, AiBot.AiBotUrlCallbackStore aiBotCallbacks)
+internal sealed class WeComPersistence(WeComTokens tokens, AppMessageStore messages, RobotStore robots, MediaStore media, WeComCallbackSettingsStore callback, AiBot.AiBotConversations aiBot, AiBot.AiBotUrlCallbackStore aiBotCallbacks, ApprovalStore approvals)
 {
     public WeComSnapshot Export()
     {
         var (sent, codes, inbound) = messages.Export();
         var (conversations, aiBotMessages) = aiBot.Export();
         var (aiBotSettings, aiBotCodes) = aiBotCallbacks.Export();
-        return new WeComSnapshot(tokens.Export(), sent, codes, inbound, robots.Export(), media.Export(), callback.Current, conversations, aiBotMessages, aiBotSettings, aiBotCodes);
+        return new WeComSnapshot(tokens.Export(), sent, codes, inbound, robots.Export(), media.Export(), callback.Current, conversations, aiBotMessages, aiBotSettings, aiBotCodes, approvals.Export());
     }
 }
 
@@ -74,7 +74,14 @@ internal static class WeComEmulator
         services.AddSingleton(_ => new AppMessageFlowControl(options.TimeProvider, options));
         services.AddSingleton(_ => new RobotThrottle(options.TimeProvider, options));
         services.AddSingleton<WeComCallbackSender>();
-        services.AddSingleton(_ => new Approvals.ApprovalStore(options.TimeProvider));
+        services.AddSingleton(sp =>
+        {
+            var store = new ApprovalStore(options.TimeProvider, sp.GetRequiredService<StateRevision>());
+            store.Restore(Snapshot(sp)?.Approvals ?? []);
+            return store;
+        });
+        services.AddSingleton<ApprovalDecisions>();
+        services.AddSingleton<IWeComPageSection, ApprovalPageSection>();
         services.AddSingleton<MemberActions>();
         services.AddSingleton<WeComPersistence>();
         services.AddSingleton(_ => new SignIn.WeComSignIns(options.TimeProvider));
@@ -90,6 +97,7 @@ internal static class WeComEmulator
         app.MapWeComDepartmentEndpoints();
         app.MapWeComAgentEndpoints();
         app.MapWeComApprovalEndpoints();
+        app.MapWeComApprovalPages();
         app.MapAppMessageEndpoints();
         app.MapWeComMediaEndpoints();
         app.MapGroupRobotEndpoints();

@@ -252,6 +252,9 @@ public sealed record WeComApprovalDetail
     /// <summary>The approver nodes with each approver's decision.</summary>
     [JsonPropertyName("sp_record")] public IReadOnlyList<WeComApprovalNodeRecord> SpRecord { get; init; } = [];
 
+    /// <summary>The flow's nodes in WeCom's newer shape (<c>process_list</c>); null when WeCom left it out.</summary>
+    [JsonPropertyName("process_list")] public WeComApprovalProcess? ProcessList { get; init; }
+
     /// <summary>The members copied.</summary>
     [JsonPropertyName("notifyer")] public IReadOnlyList<WeComApprovalUser>? Notifyer { get; init; }
 
@@ -303,6 +306,48 @@ public sealed record WeComApproverDecision
 
     /// <summary>When they decided, Unix seconds; 0 while undecided.</summary>
     [JsonPropertyName("sptime")] public long SpTime { get; init; }
+}
+
+/// <summary>The flow of an application as <c>process_list</c> shows it.</summary>
+public sealed record WeComApprovalProcess
+{
+    /// <summary>Its nodes, in order (<c>node_list</c>).</summary>
+    [JsonPropertyName("node_list")] public IReadOnlyList<WeComApprovalProcessNode> NodeList { get; init; } = [];
+}
+
+/// <summary>One node of <c>process_list.node_list</c>.</summary>
+public sealed record WeComApprovalProcessNode
+{
+    /// <summary>1 审批人 (approvers), 2 抄送人 (copied), 3 办理人 (handlers).</summary>
+    [JsonPropertyName("node_type")] public int NodeType { get; init; }
+
+    /// <summary>The node's state: 1 审批中, 2 已同意, 3 已驳回, 4 已转审, …</summary>
+    [JsonPropertyName("sp_status")] public int SpStatus { get; init; }
+
+    /// <summary>How its approvers decide: 1 或签 (any one), 2 会签 (all), 3 依次审批 (one after another).</summary>
+    [JsonPropertyName("apv_rel")] public int ApvRel { get; init; }
+
+    /// <summary>Each approver's place (<c>sub_node_list</c>).</summary>
+    [JsonPropertyName("sub_node_list")] public IReadOnlyList<WeComApprovalSubNode> SubNodeList { get; init; } = [];
+}
+
+/// <summary>One approver's place in a node of <c>process_list</c>.</summary>
+public sealed record WeComApprovalSubNode
+{
+    /// <summary>The approver.</summary>
+    [JsonPropertyName("userid")] public string? UserId { get; init; }
+
+    /// <summary>Their comment (审批意见).</summary>
+    [JsonPropertyName("speech")] public string? Speech { get; init; }
+
+    /// <summary>Their decision (<c>sp_yj</c>): 1 审批中 (not yet), 2 同意, 3 驳回, 4 转审, …</summary>
+    [JsonPropertyName("sp_yj")] public int SpYj { get; init; }
+
+    /// <summary>When they decided, Unix seconds; 0 while undecided.</summary>
+    [JsonPropertyName("sptime")] public long SpTime { get; init; }
+
+    /// <summary>Attachments' media ids.</summary>
+    [JsonPropertyName("media_ids")] public IReadOnlyList<string>? MediaIds { get; init; }
 }
 
 internal sealed record TemplateDetailRequest([property: JsonPropertyName("template_id")] string TemplateId);

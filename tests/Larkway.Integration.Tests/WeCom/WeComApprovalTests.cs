@@ -78,6 +78,9 @@ public sealed class WeComApprovalTests(WeComEmulatorFixture fx) : IClassFixture<
         var rejected = await fx.Client.Approvals.GetAsync(spNo);
         Assert.Equal(WeComApprovalStatus.Rejected, rejected.SpStatus);
         Assert.Equal([2, 3], rejected.SpRecord.Single().Details.Select(d => d.SpStatus));
+        var node = Assert.Single(rejected.ProcessList!.NodeList);
+        Assert.Equal((1, 3, 2), (node.NodeType, node.SpStatus, node.ApvRel));
+        Assert.Equal([("alice", 2, ""), ("carol", 3, "预算不足")], node.SubNodeList.Select(n => (n.UserId, n.SpYj, n.Speech)));
         var change = await ChangeAsync(spNo, statusChangeEvent: 3);
         Assert.Equal(WeComApprovalStatus.Rejected, change.Status);
         Assert.Equal("预算不足", change.SpRecords[0].Details.Single(d => d.ApproverUserId == "carol").Speech);

@@ -66,11 +66,16 @@ public sealed class ApprovalsClientTests
              "sp_record":[{"sp_status":3,"approverattr":1,"details":[{"approver":{"userid":"WangXiaoMing"},"speech":"no","sp_status":3,"sptime":1569584500,"media_id":[]}]}],
              "notifyer":[{"userid":"LiuXiaoGang"}],
              "apply_data":{"contents":[{"control":"Text","id":"Text-1","title":[{"text":"事由","lang":"zh_CN"}],"value":{"text":"出差","tips":[],"members":[]}}]},
-             "comments":[]}}
+             "comments":[],
+             "process_list":{"node_list":[{"node_type":1,"sp_status":3,"apv_rel":1,"sub_node_list":[{"userid":"WangXiaoMing","speech":"no","sp_yj":3,"sptime":1569584500,"media_ids":[]}]}]}}}
             """);
         using var client = Client(stub);
 
         var detail = await client.Approvals.GetAsync("201909270002");
+        var node = detail.ProcessList!.NodeList.Single();
+        (node.NodeType, node.SpStatus, node.ApvRel).ShouldBe((1, 3, 1));
+        var approver = node.SubNodeList.Single();
+        (approver.UserId, approver.Speech, approver.SpYj, approver.SpTime).ShouldBe(("WangXiaoMing", "no", 3, 1569584500L));
 
         detail.SpStatus.ShouldBe(WeComApprovalStatus.Rejected);
         detail.Applyer!.UserId.ShouldBe("WuJunJie");

@@ -9,7 +9,7 @@ namespace Larkway.Emulator.DingTalk.State;
 /// <summary>
 /// DingTalk's part of the state file: live tokens (a client's cached token keeps working across a restart), the custom
 /// robots with their groups, what they received, the app robot's one-to-one and group messages, work notifications with their tasks, interactive cards, what users wrote to robots, the session webhooks with the replies
-/// posted to them, and the apps' callback settings (URLs, token and aes_key). Not in it: the org (rebuilt from the options), robot rate windows
+/// posted to them, the apps' callback settings (URLs, token and aes_key) and the OA approval instances. Not in it: the org (rebuilt from the options), robot rate windows
 /// and throttles, and faults — they start empty, as the Feishu ones do.
 /// </summary>
 internal sealed record DingTalkSnapshot(
@@ -24,7 +24,8 @@ internal sealed record DingTalkSnapshot(
     IReadOnlyList<Chat.DingTalkUserMessage>? UserMessages = null,
     IReadOnlyList<Stream.RobotSession>? RobotSessions = null,
     IReadOnlyList<Stream.DingTalkSessionReply>? SessionReplies = null,
-    IReadOnlyList<Callbacks.CallbackSettings>? Callbacks = null)
+    IReadOnlyList<Callbacks.CallbackSettings>? Callbacks = null,
+    IReadOnlyList<Workflow.WorkflowInstance>? WorkflowInstances = null)
 {
     /// <summary>Fails naming the first record that points at something the file does not have.</summary>
     public void Check()

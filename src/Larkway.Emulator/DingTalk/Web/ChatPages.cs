@@ -295,7 +295,8 @@ internal static class ChatPages
             html.Append(SideLink($"{Path}/notifications/{Uri.EscapeDataString(user.UserId)}", user.Name, "from the app", current));
         }
 
-        return html.Append("<div class=\"dt-side-section\"><a href=\"/dingtalk-groups\">Robot groups (list)</a></div></nav>").ToString();
+        return html.Append("<div class=\"dt-side-section\"><a href=\"/dingtalk-groups\">Robot groups (list)</a></div>")
+            .Append("<div class=\"dt-side-section\"><a href=\"").Append(Workflow.WorkflowPages.Path).Append("\">Approvals (审批)</a></div></nav>").ToString();
     }
 
     private static string SideLink(string href, string name, string note, string? current) => ChatFrame.SideLink(Css, href, name, note, current);

@@ -1,4 +1,5 @@
 using Larkway.Emulator.DingTalk.Platform;
+using Larkway.Emulator.State;
 
 namespace Larkway.Emulator.DingTalk.Workflow;
 
@@ -8,8 +9,9 @@ internal sealed record WorkflowChange(WorkflowInstance Instance, string? Instanc
 /// <summary>
 /// OA approval templates and their instances, in memory. Nodes run one after another; a node's tasks are created when
 /// it starts. An AND node needs every approver's agree, an OR/NONE node one; any refuse ends the instance COMPLETED/refuse.
+/// Instances are kept in the state file (<see cref="Export"/>, <see cref="Restore"/>); the templates are built in.
 /// </summary>
-internal sealed class WorkflowStore(TimeProvider time)
+internal sealed class WorkflowStore(TimeProvider time, StateRevision revision)
 {
     /// <summary>The seeded payment template of the default org.</summary>
     public const string PaymentProcessCode = "PROC-LW-PAYMENT";
@@ -57,6 +59,7 @@ internal sealed class WorkflowStore(TimeProvider time)
                 "RUNNING", "", [], [new OperationRecord(originator, "START_PROCESS_INSTANCE", "NONE", null, now, null)], now, null);
             var started = StartNodeLocked(ref instance, 0, now);
             _instances[id] = instance;
+            revision.Advance();
             return new WorkflowChange(instance, "start", [.. started.Select(t => (t, "start", (string?)null))]);
         }
     }
@@ -106,6 +109,7 @@ internal sealed class WorkflowStore(TimeProvider time)
             }
 
             _instances[id] = instance;
+            revision.Advance();
             return new WorkflowChange(instance, instanceEvent, events);
         }
     }
@@ -125,6 +129,7 @@ internal sealed class WorkflowStore(TimeProvider time)
                 Records = [.. instance.Records, new OperationRecord(operatorUserId, "TERMINATE_PROCESS_INSTANCE", "NONE", remark, now, null)],
             };
             _instances[id] = instance;
+            revision.Advance();
             return new WorkflowChange(instance, "terminate", []);
         }
     }
@@ -137,6 +142,38 @@ internal sealed class WorkflowStore(TimeProvider time)
         {
             var instance = FoundLocked(id);
             _instances[id] = instance with { Records = [.. instance.Records, new OperationRecord(userId, "ADD_REMARK", "NONE", text, now, null)] };
+            revision.Advance();
+        }
+    }
+
+    /// <summary>Every instance, newest first (for the approval pages).</summary>
+    public IReadOnlyList<WorkflowInstance> All()
+    {
+        lock (_gate)
+        {
+            return [.. _instances.Values.OrderByDescending(i => i.CreatedAt).ThenBy(i => i.Id, StringComparer.Ordinal)];
+        }
+    }
+
+    /// <summary>The instances for the state file, oldest first.</summary>
+    public IReadOnlyList<WorkflowInstance> Export()
+    {
+        lock (_gate)
+        {
+            return [.. _instances.Values.OrderBy(i => i.CreatedAt).ThenBy(i => i.Id, StringComparer.Ordinal)];
+        }
+    }
+
+    /// <summary>The instances a state file kept; new task ids continue after the largest kept one.</summary>
+    public void Restore(IReadOnlyList<WorkflowInstance> instances)
+    {
+        lock (_gate)
+        {
+            foreach (var instance in instances)
+            {
+                _instances[instance.Id] = instance;
+                _nextTaskId = Math.Max(_nextTaskId, instance.Tasks.Select(t => t.TaskId + 1).DefaultIfEmpty(0).Max());
+            }
         }
     }
 

@@ -1,6 +1,4 @@
-using Larkway.Emulator.WeCom.Callbacks;
 using Larkway.Emulator.WeCom.Platform;
-using Larkway.Emulator.WeCom.State;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -32,7 +30,7 @@ internal static class ApprovalControlEndpoints
         control.MapPost("approvals/{spNo}/decide", DecideAsync);
     }
 
-    private static async Task<IResult> DecideAsync(HttpContext context, [FromRoute] string spNo, ApprovalStore store, WeComOrg org, WeComCallbackSender callbacks, TimeProvider time)
+    private static async Task<IResult> DecideAsync(HttpContext context, [FromRoute] string spNo, ApprovalStore store, ApprovalDecisions decisions)
     {
         if (store.Find(spNo) is not { } application)
         {
@@ -56,13 +54,13 @@ internal static class ApprovalControlEndpoints
             return WeComJson.Plain(new { error = "userid and action (approve or reject) are required" }, 400);
         }
 
-        if (store.Decide(application, userId, action == "approve", Text(body, "speech")) is { } problem)
+        var (problem, delivery) = decisions.Decide(application, userId, action == "approve", Text(body, "speech"));
+        if (problem is not null)
         {
             return WeComJson.Plain(new { error = problem }, 400);
         }
 
-        var xml = ApprovalEndpoints.ChangeXml(org, store, application, action == "approve" ? 2 : 3, time);
-        var outcome = await callbacks.DeliverAsync("event", xml, CancellationToken.None);
+        var outcome = await delivery;
         return WeComJson.Plain(new
         {
             sp_no = application.SpNo,

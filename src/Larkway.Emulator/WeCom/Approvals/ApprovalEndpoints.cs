@@ -16,7 +16,7 @@ namespace Larkway.Emulator.WeCom.Approvals;
 /// The approval app (审批) as a self-built app calls it: <c>POST /cgi-bin/oa/gettemplatedetail</c> (获取审批模板详情, document
 /// 91982), <c>oa/applyevent</c> (提交审批申请, 91853), <c>oa/getapprovalinfo</c> (批量获取审批单号, 91816: by submission time,
 /// at most 100 a page, <c>new_cursor</c> / <c>new_next_cursor</c>, filters template_id / creator / department / sp_status)
-/// and <c>oa/getapprovaldetail</c> (获取审批申请详情, 91983). Refused parameters answer 301025 with an errmsg in WeCom's
+/// and <c>oa/getapprovaldetail</c> (获取审批申请详情, 91983: the legacy <c>sp_record</c> and the newer <c>process_list</c>). Refused parameters answer 301025 with an errmsg in WeCom's
 /// "get approval param error:…" form naming what is wrong. Each change is sent to the app's callback URL as the encrypted
 /// <c>sys_approval_change</c> event (审批申请状态变化回调通知, 91815).
 /// </summary>
@@ -190,6 +190,26 @@ internal static class ApprovalEndpoints
         ["notifyer"] = new JsonArray([.. a.Notifyer.Select(u => (JsonNode)new JsonObject { ["userid"] = u })]),
         ["apply_data"] = new JsonObject { ["contents"] = a.Contents.DeepClone() },
         ["comments"] = new JsonArray(),
+        ["process_list"] = new JsonObject { ["node_list"] = new JsonArray([.. a.Nodes.Select(ProcessNode)]) },
+    };
+
+    /// <summary>
+    /// An approver node as <c>process_list.node_list</c> shows it: node_type 1 (审批人), its sp_status, apv_rel (1 或签,
+    /// 2 会签) and one sub_node per approver (userid, speech, sp_yj 1 审批中 / 2 同意 / 3 驳回, sptime, media_ids).
+    /// </summary>
+    private static JsonNode ProcessNode(ApprovalNode n) => new JsonObject
+    {
+        ["node_type"] = 1,
+        ["sp_status"] = n.Status,
+        ["apv_rel"] = n.Attr,
+        ["sub_node_list"] = new JsonArray([.. n.Approvers.Select(s => (JsonNode)new JsonObject
+        {
+            ["userid"] = s.UserId,
+            ["speech"] = s.Speech,
+            ["sp_yj"] = s.Status,
+            ["sptime"] = s.Time,
+            ["media_ids"] = new JsonArray(),
+        })]),
     };
 
     /// <summary>

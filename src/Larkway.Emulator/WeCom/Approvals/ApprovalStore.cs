@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Larkway.Emulator.State;
 
 namespace Larkway.Emulator.WeCom.Approvals;
 
@@ -56,11 +57,21 @@ internal sealed class ApprovalApplication
     public int Status { get; set; } = 1;
 }
 
+/// <summary>One approver's place as the state file keeps it.</summary>
+internal sealed record KeptApproverSlot(string UserId, int Status, string Speech, long Time);
+
+/// <summary>An approver node as the state file keeps it.</summary>
+internal sealed record KeptApprovalNode(int Attr, int Status, IReadOnlyList<KeptApproverSlot> Approvers);
+
+/// <summary>An application as the state file keeps it: its template by id and its filled controls as JSON text.</summary>
+internal sealed record KeptApplication(string SpNo, string TemplateId, string Creator, long PartyId, long ApplyTime, IReadOnlyList<KeptApprovalNode> Nodes, IReadOnlyList<string> Notifyer, string Contents, int Status);
+
 /// <summary>
 /// The approval app's templates and applications. The default corp has one payment template (amount, reason, date);
-/// application numbers are WeCom's shape: the submission day (yyyyMMdd) and a four-digit count within it.
+/// application numbers are WeCom's shape: the submission day (yyyyMMdd) and a four-digit count within it. Applications
+/// are kept in the state file; the templates are built in.
 /// </summary>
-internal sealed class ApprovalStore(TimeProvider time)
+internal sealed class ApprovalStore(TimeProvider time, StateRevision revision)
 {
     /// <summary>The seeded payment template's id.</summary>
     public const string PaymentTemplateId = "3TmApprovalPaymentLarkwayDevTemplate0001";
@@ -107,6 +118,7 @@ internal sealed class ApprovalStore(TimeProvider time)
                 Contents = contents,
             };
             _applications[application.SpNo] = application;
+            revision.Advance();
             return application;
         }
     }
@@ -157,6 +169,7 @@ internal sealed class ApprovalStore(TimeProvider time)
                 }
             }
 
+            revision.Advance();
             return null;
         }
     }
@@ -167,6 +180,62 @@ internal sealed class ApprovalStore(TimeProvider time)
         lock (_gate)
         {
             return read(application);
+        }
+    }
+
+    /// <summary>Every application, newest first (for the approval pages).</summary>
+    public IReadOnlyList<ApprovalApplication> All()
+    {
+        lock (_gate)
+        {
+            return [.. _applications.Values.OrderByDescending(a => a.ApplyTime).ThenByDescending(a => a.SpNo, StringComparer.Ordinal)];
+        }
+    }
+
+    /// <summary>The applications for the state file, oldest first.</summary>
+    public IReadOnlyList<KeptApplication> Export()
+    {
+        lock (_gate)
+        {
+            return
+            [
+                .. _applications.Values.OrderBy(a => a.SpNo, StringComparer.Ordinal).Select(a => new KeptApplication(
+                    a.SpNo, a.Template.TemplateId, a.Creator, a.PartyId, a.ApplyTime,
+                    [.. a.Nodes.Select(n => new KeptApprovalNode(n.Attr, n.Status, [.. n.Approvers.Select(s => new KeptApproverSlot(s.UserId, s.Status, s.Speech, s.Time))]))],
+                    a.Notifyer, a.Contents.ToJsonString(), a.Status)),
+            ];
+        }
+    }
+
+    /// <summary>The applications a state file kept; the numbering of each day continues after its largest kept number.</summary>
+    public void Restore(IReadOnlyList<KeptApplication> kept)
+    {
+        lock (_gate)
+        {
+            foreach (var k in kept)
+            {
+                var template = FindTemplate(k.TemplateId) ?? throw new InvalidDataException($"WeCom application {k.SpNo} names template {k.TemplateId}, which this build does not have");
+                var nodes = k.Nodes.Select(n =>
+                {
+                    var node = new ApprovalNode(n.Attr, n.Approvers.Select(s => s.UserId)) { Status = n.Status };
+                    foreach (var (slot, keptSlot) in node.Approvers.Zip(n.Approvers))
+                    {
+                        (slot.Status, slot.Speech, slot.Time) = (keptSlot.Status, keptSlot.Speech, keptSlot.Time);
+                    }
+
+                    return node;
+                }).ToList();
+                _applications[k.SpNo] = new ApprovalApplication
+                {
+                    SpNo = k.SpNo, Template = template, Creator = k.Creator, PartyId = k.PartyId, ApplyTime = k.ApplyTime, Nodes = nodes, Notifyer = k.Notifyer,
+                    Contents = JsonNode.Parse(k.Contents) as JsonArray ?? throw new InvalidDataException($"WeCom application {k.SpNo} has contents that are not a JSON array"),
+                    Status = k.Status,
+                };
+                if (k.SpNo.Length == 12 && int.TryParse(k.SpNo.AsSpan(8), NumberStyles.None, CultureInfo.InvariantCulture, out var count))
+                {
+                    _perDay[k.SpNo[..8]] = Math.Max(_perDay.GetValueOrDefault(k.SpNo[..8]), count);
+                }
+            }
         }
     }
 

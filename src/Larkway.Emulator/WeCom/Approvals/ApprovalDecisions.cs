@@ -1,0 +1,26 @@
+using Larkway.Emulator.WeCom.Callbacks;
+using Larkway.Emulator.WeCom.State;
+
+namespace Larkway.Emulator.WeCom.Approvals;
+
+/// <summary>
+/// An approver's decision, however it is made (the test control or the approval page): the application moves on and
+/// the encrypted <c>sys_approval_change</c> callback (StatuChangeEvent 2 approved, 3 rejected) goes to the app.
+/// </summary>
+internal sealed class ApprovalDecisions(ApprovalStore store, WeComOrg org, WeComCallbackSender callbacks, TimeProvider time)
+{
+    /// <summary>
+    /// Why the decision is refused, or null with the callback's delivery (null inside when no callback URL is set),
+    /// which completes once the app answered or the retries ran out.
+    /// </summary>
+    public (string? Problem, Task<WeComCallbackOutcome?> Delivery) Decide(ApprovalApplication application, string userId, bool approve, string? speech)
+    {
+        if (store.Decide(application, userId, approve, speech) is { } problem)
+        {
+            return (problem, Task.FromResult<WeComCallbackOutcome?>(null));
+        }
+
+        var xml = ApprovalEndpoints.ChangeXml(org, store, application, approve ? 2 : 3, time);
+        return (null, callbacks.DeliverAsync("event", xml, CancellationToken.None));
+    }
+}
