@@ -207,7 +207,7 @@ public abstract class ApprovalCardsStoreTests
     }
 
     private static ApprovalSnapshot Snapshot(string status, params (string Id, string OpenId, string Status)[] tasks) =>
-        new(status, false, [.. tasks.Select(t => new ApprovalTaskSnapshot(t.Id, t.UserId, t.Status, "n1", "Node"))]);
+        new(status, false, [.. tasks.Select(t => new ApprovalTaskSnapshot(t.Id, t.OpenId, t.Status, "n1", "Node"))]);
 
     private static HubServices Services(IHubTestDatabase database, TimeProvider time) =>
         new(database, time, settings: new Dictionary<string, string?> { ["Larkway:Webhooks:SenderEnabled"] = "false" },
