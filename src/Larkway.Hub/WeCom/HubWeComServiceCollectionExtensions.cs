@@ -90,7 +90,10 @@ public static class HubWeComServiceCollectionExtensions
 
             // Notifications routed to a person reach them on WeCom by their linked account, email or mobile.
             .Supply<Larkway.Hub.Notifications.Routing.IPersonAddressing, WeComPersonAddressing>()
-            .Supply<Larkway.Hub.Sandbox.ISandboxPlatform, WeComSandbox>();
+            .Supply<Larkway.Hub.Sandbox.ISandboxPlatform, WeComSandbox>()
+
+            // Approvals on WeCom's approval app (审批): templates, applications and their sys_approval_change callbacks.
+            .Supply<Larkway.Hub.Approvals.IApprovalPlatform, Larkway.Hub.WeCom.Approvals.WeComApprovalPlatform>();
 
         // An AI bot file's URL arrives in the message: fetched only where a URL from data may go (Larkway:Outbound).
         services.AddHubOutbound(configuration);

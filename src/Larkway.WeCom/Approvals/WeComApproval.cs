@@ -100,6 +100,9 @@ public sealed record WeComApplyEvent
     /// <summary>The template (<c>template_id</c>).</summary>
     [JsonPropertyName("template_id")] public required string TemplateId { get; init; }
 
+    /// <summary>The department the member applies from (<c>choose_department</c>), when they are in several; null: their main one.</summary>
+    [JsonPropertyName("choose_department")] public long? ChooseDepartment { get; init; }
+
     /// <summary>1: the template's own flow as the admin set it; 0 (the default): the <see cref="Approver"/> nodes given here.</summary>
     [JsonPropertyName("use_template_approver")] public int UseTemplateApprover { get; init; }
 
