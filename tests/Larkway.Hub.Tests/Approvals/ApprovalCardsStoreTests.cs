@@ -206,7 +206,7 @@ public abstract class ApprovalCardsStoreTests
         return (await store.ApplyAsync(id, Snapshot("PENDING", tasks), "api", CancellationToken.None))!.Approval;
     }
 
-    private static ApprovalSnapshot Snapshot(string status, params (string Id, string OpenId, string Status)[] tasks) =>
+    private static ApprovalSnapshot Snapshot(string status, params (string Id, string UserId, string Status)[] tasks) =>
         new(status, false, [.. tasks.Select(t => new ApprovalTaskSnapshot(t.Id, t.UserId, t.Status, "n1", "Node"))]);
 
     private static HubServices Services(IHubTestDatabase database, TimeProvider time) =>

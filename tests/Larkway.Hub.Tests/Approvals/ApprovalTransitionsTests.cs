@@ -17,7 +17,7 @@ public sealed class ApprovalTransitionsTests
 
         plan.State.ShouldBe(ApprovalState.Approved);
         plan.Changes.Select(c => c.Name).ShouldBe(["task_approved", "approved"]);
-        plan.Changes[1].Task!.OpenId.ShouldBe("ou_t1");
+        plan.Changes[1].Task!.UserId.ShouldBe("ou_t1");
         plan.Changes[1].Task!.Comment.ShouldBe("fine");
         plan.Tasks.Single().Status.ShouldBe("APPROVED");
     }
