@@ -142,8 +142,24 @@ public sealed record DingTalkInstanceIdPage(IReadOnlyList<string> Ids, string? N
 /// <summary>A template's form (<c>GET /v1.0/workflow/forms/schemas/processCodes</c>): its name and controls.</summary>
 public sealed record DingTalkFormSchema(string? Name, string? FormCode, IReadOnlyList<DingTalkFormComponent> Components);
 
-/// <summary>One control of a template's form: its type (<c>componentName</c>), id, label and whether it is required.</summary>
-public sealed record DingTalkFormComponent(string ComponentName, string? Id, string? Label, bool Required);
+/// <summary>
+/// One control of a template's form: its type (<c>componentName</c>), id, label and whether it is required. A date
+/// range's label is its start's (the name its value goes under); <see cref="Labels"/> has both.
+/// </summary>
+public sealed record DingTalkFormComponent(string ComponentName, string? Id, string? Label, bool Required)
+{
+    /// <summary>Every label the control has: one, or a date range's start and end.</summary>
+    public IReadOnlyList<string> Labels { get; init; } = [];
+
+    /// <summary>A select control's options (<c>DDSelectField</c>, <c>DDMultiSelectField</c>); empty for the others.</summary>
+    public IReadOnlyList<DingTalkFormOption> Options { get; init; } = [];
+
+    /// <summary>A table control's (<c>TableField</c>) columns; empty for the others.</summary>
+    public IReadOnlyList<DingTalkFormComponent> Children { get; init; } = [];
+}
+
+/// <summary>One option of a select control: its key and the text people pick (the text is what a form value carries).</summary>
+public sealed record DingTalkFormOption(string Key, string Text);
 
 /// <summary>An instance's <see cref="DingTalkProcessInstance.Status"/> values.</summary>
 public static class DingTalkProcessStatus

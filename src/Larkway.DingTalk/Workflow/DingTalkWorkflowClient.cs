@@ -122,8 +122,46 @@ public class DingTalkWorkflowClient
         var request = new DingTalkRequest(HttpMethod.Get, DingTalkHost.Api, SchemaPath + "?processCode=" + Uri.EscapeDataString(processCode), SchemaPath) { Idempotent = true };
         var answer = await _pipeline.SendAsync(request, WorkflowJson.Default.SchemaAnswer, cancellationToken).ConfigureAwait(false);
         var result = answer.Result ?? throw Malformed("GET", SchemaPath, "result");
-        var items = (result.SchemaContent?.Items ?? []).Select(i => new DingTalkFormComponent(i.ComponentName ?? "", i.Props?.Id, i.Props?.Label, i.Props?.Required ?? false)).ToArray();
-        return new DingTalkFormSchema(result.Name, result.FormCode, items);
+        return new DingTalkFormSchema(result.Name, result.FormCode, Components(result.SchemaContent?.Items));
+    }
+
+    // A table control (TableField) lists its columns as children; a select control its options as {key, value}.
+    private static DingTalkFormComponent[] Components(IReadOnlyList<SchemaItem>? items) => [.. (items ?? []).Select(Component)];
+
+    private static DingTalkFormComponent Component(SchemaItem item)
+    {
+        var labels = Labels(item.Props?.Label ?? default);
+        return new DingTalkFormComponent(item.ComponentName ?? "", item.Props?.Id, labels.FirstOrDefault(), item.Props?.Required ?? false)
+        {
+            Labels = labels,
+            Options = [.. (item.Props?.Options ?? []).Where(o => o.Value is not null).Select(o => new DingTalkFormOption(o.Key ?? o.Value!, o.Value!))],
+            Children = Components(item.Children),
+        };
+    }
+
+    // A date range (DDDateRangeField) has two labels, start and end: an array, or that array as a JSON string.
+    private static string[] Labels(JsonElement label)
+    {
+        if (label.ValueKind == JsonValueKind.String && label.GetString() is { } text)
+        {
+            if (!text.StartsWith('['))
+            {
+                return [text];
+            }
+
+            try
+            {
+                label = JsonElement.Parse(text);
+            }
+            catch (JsonException)
+            {
+                return [text];
+            }
+        }
+
+        return label.ValueKind == JsonValueKind.Array
+            ? [.. label.EnumerateArray().Where(l => l.ValueKind == JsonValueKind.String).Select(l => l.GetString()!)]
+            : [];
     }
 
     private async Task SendAsync(string path, byte[] json, bool idempotent, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Larkway.DingTalk.Workflow;
@@ -50,12 +51,19 @@ internal sealed record SchemaContent([property: JsonPropertyName("items")] IRead
 
 internal sealed record SchemaItem(
     [property: JsonPropertyName("componentName")] string? ComponentName,
-    [property: JsonPropertyName("props")] SchemaProps? Props);
+    [property: JsonPropertyName("props")] SchemaProps? Props,
+    [property: JsonPropertyName("children")] IReadOnlyList<SchemaItem>? Children);
 
 internal sealed record SchemaProps(
     [property: JsonPropertyName("id")] string? Id,
-    [property: JsonPropertyName("label")] string? Label,
-    [property: JsonPropertyName("required")] bool? Required);
+    [property: JsonPropertyName("label")] JsonElement Label,
+    [property: JsonPropertyName("required")] bool? Required,
+    [property: JsonPropertyName("options")] IReadOnlyList<SchemaOption>? Options);
+
+/// <summary>A select control's option: <c>key</c> its id, <c>value</c> its text.</summary>
+internal sealed record SchemaOption(
+    [property: JsonPropertyName("key")] string? Key,
+    [property: JsonPropertyName("value")] string? Value);
 
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(DingTalkProcessStart))]

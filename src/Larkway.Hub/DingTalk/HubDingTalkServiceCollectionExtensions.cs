@@ -138,7 +138,10 @@ public static class HubDingTalkServiceCollectionExtensions
 
             // The directory reads a DingTalk directory app's contacts: departments walked level by level, members by cursor.
             .Supply<Larkway.Hub.Directory.IDirectorySource, Larkway.Hub.DingTalk.Directory.DingTalkDirectorySource>()
-            .Supply<Larkway.Hub.Directory.IDirectoryEvents, Larkway.Hub.DingTalk.Directory.DingTalkDirectoryEvents>();
+            .Supply<Larkway.Hub.Directory.IDirectoryEvents, Larkway.Hub.DingTalk.Directory.DingTalkDirectoryEvents>()
+
+            // Approvals on DingTalk: OA approvals of a template, decided from the Hub's cards (execute).
+            .Supply<Larkway.Hub.Approvals.IApprovalPlatform, Larkway.Hub.DingTalk.Approvals.DingTalkApprovalPlatform>();
         if (streams)
         {
             // Every replica runs it; per app, only the holder of the lease dingtalk-stream/{AppKey} connects.

@@ -42,7 +42,8 @@ internal static class WorkflowEndpoints
         var originator = org.FindUser(originatorId)
             ?? throw DingTalkException.Api(400, WorkflowCodes.InstanceInvalidParameter, $"审批实例参数错误: originatorUserId '{originatorId}' is not a member of this org.");
         var deptId = body.TryGetProperty("deptId", out var d) && d.ValueKind == JsonValueKind.Number && d.TryGetInt64(out var dept) ? dept : originator.DeptIds.FirstOrDefault(1);
-        if (deptId != 1 && !originator.DeptIds.Contains(deptId))
+        // -1 names the root department in this API (the contacts API's 1).
+        if (deptId is not (1 or -1) && !originator.DeptIds.Contains(deptId))
         {
             throw DingTalkException.Api(400, WorkflowCodes.InstanceInvalidParameter, $"审批实例参数错误: originator '{originatorId}' is not in department {deptId}.");
         }
@@ -162,7 +163,7 @@ internal static class WorkflowEndpoints
         return DingTalkJson.Ok(new JsonObject { ["success"] = true, ["result"] = result });
     }
 
-    /// <summary><c>?processCode=</c> → <c>{result:{name, formCode, schemaContent:{title, items:[{componentName, props:{id, label, required}}]}}}</c>.</summary>
+    /// <summary><c>?processCode=</c> → <c>{result:{name, formCode, schemaContent:{title, items:[{componentName, props:{id, label, required, options?}, children?}]}}}</c>.</summary>
     private static IResult Schema(HttpContext context, WorkflowStore store)
     {
         var code = context.Request.Query["processCode"].ToString();
@@ -182,10 +183,33 @@ internal static class WorkflowEndpoints
                 schemaContent = new
                 {
                     title = definition.Name,
-                    items = definition.Components.Select(c => new { componentName = c.ComponentName, props = new { id = c.Id, label = c.Label, required = c.Required } }),
+                    items = definition.Components.Select(SchemaItem),
                 },
             },
         });
+    }
+
+    /// <summary>A control as the schema lists it: a select's options as <c>{key, value}</c>, a table's columns as <c>children</c>.</summary>
+    private static JsonObject SchemaItem(ProcessComponent c)
+    {
+        var props = new JsonObject
+        {
+            ["id"] = c.Id,
+            ["label"] = c.EndLabel is null ? c.Label : new JsonArray(c.Label, c.EndLabel),
+            ["required"] = c.Required,
+        };
+        if (c.Options.Count > 0)
+        {
+            props["options"] = new JsonArray([.. c.Options.Select((o, i) => (JsonNode?)new JsonObject { ["key"] = $"option_{i}", ["value"] = o })]);
+        }
+
+        var item = new JsonObject { ["componentName"] = c.ComponentName, ["props"] = props };
+        if (c.Children.Count > 0)
+        {
+            item["children"] = new JsonArray([.. c.Children.Select(child => (JsonNode?)SchemaItem(child))]);
+        }
+
+        return item;
     }
 
     private static string Owned(HttpContext context, WorkflowStore store, string id) =>

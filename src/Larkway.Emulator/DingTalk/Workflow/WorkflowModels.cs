@@ -1,7 +1,18 @@
 namespace Larkway.Emulator.DingTalk.Workflow;
 
-/// <summary>One form control of a process definition: <c>componentName</c> (TextField, MoneyField, DDDateField…), its id, label and whether it must be filled.</summary>
-internal sealed record ProcessComponent(string Id, string ComponentName, string Label, bool Required);
+/// <summary>
+/// One form control of a process definition: <c>componentName</c> (TextField, MoneyField, DDDateField…), its id, label
+/// and whether it must be filled; a select's option texts, a table's (TableField) columns.
+/// </summary>
+internal sealed record ProcessComponent(string Id, string ComponentName, string Label, bool Required)
+{
+    public IReadOnlyList<string> Options { get; init; } = [];
+
+    public IReadOnlyList<ProcessComponent> Children { get; init; } = [];
+
+    /// <summary>A date range's second label (its end); the schema then lists the label as <c>[start, end]</c> and values go under the start's.</summary>
+    public string? EndLabel { get; init; }
+}
 
 /// <summary>One approver node: <c>actionType</c> AND (all must agree), OR (any one decides) or NONE (a single person).</summary>
 internal sealed record ApproverNode(string ActionType, IReadOnlyList<string> UserIds);

@@ -16,6 +16,9 @@ internal sealed class WorkflowStore(TimeProvider time, StateRevision revision)
     /// <summary>The seeded payment template of the default org.</summary>
     public const string PaymentProcessCode = "PROC-LW-PAYMENT";
 
+    /// <summary>The seeded purchase template: a select, a detail table, a multi-select and a date range.</summary>
+    public const string PurchaseProcessCode = "PROC-LW-PURCHASE";
+
     private readonly Lock _gate = new();
     private readonly Dictionary<string, ProcessDefinition> _definitions = new(StringComparer.Ordinal)
     {
@@ -26,6 +29,21 @@ internal sealed class WorkflowStore(TimeProvider time, StateRevision revision)
                 new("DDDateField-date", "DDDateField", "Payment date", Required: false),
             ],
             [new("NONE", ["alice"]), new("NONE", ["carol"])]),
+        [PurchaseProcessCode] = new(PurchaseProcessCode, "Purchase",
+            [
+                new("DDSelectField-category", "DDSelectField", "Category", Required: true) { Options = ["Hardware", "Software"] },
+                new("TableField-items", "TableField", "Items", Required: true)
+                {
+                    Children =
+                    [
+                        new("TextField-item", "TextField", "Item", Required: true),
+                        new("MoneyField-price", "MoneyField", "Price", Required: true),
+                    ],
+                },
+                new("DDMultiSelectField-sites", "DDMultiSelectField", "Sites", Required: false) { Options = ["Beijing", "Hangzhou", "Shenzhen"] },
+                new("DDDateRangeField-period", "DDDateRangeField", "Period start", Required: false) { EndLabel = "Period end" },
+            ],
+            [new("NONE", ["alice"])]),
     };
 
     private readonly Dictionary<string, WorkflowInstance> _instances = new(StringComparer.Ordinal);
