@@ -86,7 +86,7 @@ internal sealed class ApprovalFieldsDefinition : ApprovalDefinitionShape
 }
 
 /// <summary>
-/// The one value vocabulary, checked against a definition's fields: each value found by the field's id or its label, its
+/// The one value vocabulary, checked against a definition's fields: each value found by the field's id or its label (in any case), its
 /// shape checked for its kind, required fields present, unknown names refused — every problem naming the field as
 /// <c>form.&lt;name&gt;</c> (<c>form.items[1].amount</c> inside a table) with what to send instead.
 /// </summary>
@@ -106,8 +106,10 @@ internal static class ApprovalFields
         var given = new Dictionary<ApprovalField, (string Name, JsonElement Value)>();
         foreach (var member in form.EnumerateObject())
         {
+            // By id, then by label as written, then by label in any case ("amount" for "Amount").
             var field = fields.FirstOrDefault(f => string.Equals(f.Id, member.Name, StringComparison.Ordinal))
-                ?? fields.FirstOrDefault(f => string.Equals(f.Name, member.Name, StringComparison.Ordinal));
+                ?? fields.FirstOrDefault(f => string.Equals(f.Name, member.Name, StringComparison.Ordinal))
+                ?? fields.FirstOrDefault(f => string.Equals(f.Name, member.Name, StringComparison.OrdinalIgnoreCase));
             if (field is null)
             {
                 problems.Add(new($"{path}.{member.Name}", $"Not a field of this form. Its fields: {Names(fields)}."));

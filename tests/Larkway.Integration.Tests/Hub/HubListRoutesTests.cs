@@ -113,7 +113,7 @@ public sealed class HubListRoutesTests : IAsyncLifetime
             for (var i = 0; i < 2; i++)
             {
                 db.Notifications.Add(new NotificationRow { Id = "ntf_" + Guid.CreateVersion7().ToString("N"), Caller = "admin", IdempotencyKey = $"list-{i}", Type = "list.test", MessageType = "interactive", Content = "{}", CreatedAt = now });
-                db.Approvals.Add(new ApprovalRow { Id = "apr_" + Guid.CreateVersion7().ToString("N"), Caller = "admin", IdempotencyKey = $"list-{i}", ApprovalCode = "LIST", ApplicantType = "email", Applicant = "alice@example.com", Uuid = Guid.NewGuid().ToString("N"), CreatedAt = now });
+                db.Approvals.Add(new ApprovalRow { Id = "apr_" + Guid.CreateVersion7().ToString("N"), Caller = "admin", IdempotencyKey = $"list-{i}", Definition = "LIST", ApplicantType = "email", Applicant = "alice@example.com", Uuid = Guid.NewGuid().ToString("N"), CreatedAt = now });
                 db.People.Add(new PersonRow { Id = "per_" + Guid.NewGuid().ToString("N"), Name = $"List {i}", Status = PersonStatus.Active, CreatedAt = now, UpdatedAt = now });
                 db.Departments.Add(new DepartmentRow { OpenDepartmentId = $"od-list-{i}", Name = $"List {i}", ParentId = "0", Path = $"od-list-{i}", PathNames = $"List {i}" });
                 db.DirectorySyncRuns.Add(new DirectorySyncRunRow { Id = "dsr_" + Guid.NewGuid().ToString("N"), Trigger = "api", Status = DirectorySyncStatus.Completed, StartedAt = now.AddMinutes(-i) });
