@@ -150,6 +150,7 @@ internal sealed partial class ApprovalBridge(
         var (applicant, asNamed) = Applicant(approval);
         return new ApprovalCreate(approval.Id, approval.Definition, applicant, form, approval.CreatedAt)
         {
+            Key = approval.Uuid,
             ApplicantUserId = asNamed,
             DepartmentId = approval.DepartmentId,
             Title = approval.Title,

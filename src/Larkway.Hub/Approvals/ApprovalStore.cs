@@ -25,7 +25,7 @@ internal sealed class ApprovalStore(
 {
     private const int MaxRounds = 8;
 
-    /// <summary>The instance uuid for an approval: derived from its id, so every create attempt sends the same one.</summary>
+    /// <summary>The idempotency key of an approval (<see cref="ApprovalRow.Uuid"/>): derived from its id, so every create attempt sends the same one.</summary>
     public static string UuidOf(string approvalId) => "larkway-" + approvalId;
 
     /// <summary>

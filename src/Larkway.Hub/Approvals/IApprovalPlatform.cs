@@ -93,13 +93,16 @@ internal interface IApprovalPlatform
 }
 
 /// <summary>A create as the room hands it to the platform: everything resolved and checked.</summary>
-/// <param name="ApprovalId">The Hub's id of the approval (a platform with an idempotency key derives it from this).</param>
+/// <param name="ApprovalId">The Hub's id of the approval.</param>
 /// <param name="Definition">The definition (Feishu's approval code, DingTalk's process code, WeCom's template id).</param>
 /// <param name="Applicant">The applicant's id on the platform, as tasks name people.</param>
 /// <param name="Form">The form's values as the caller sent them: a JSON object by field id or name.</param>
 /// <param name="FirstAttemptAt">When the first attempt to create it started (the earliest an instance of it can have been made).</param>
 internal sealed record ApprovalCreate(string ApprovalId, string Definition, string Applicant, JsonElement Form, DateTimeOffset FirstAttemptAt)
 {
+    /// <summary>The approval's idempotency key, the same on every attempt, for a platform whose create takes one (Feishu's uuid).</summary>
+    public string Key { get; init; } = "";
+
     /// <summary>The applicant's id as the caller named it, when the platform takes another kind (Feishu's <c>user_id</c>); null otherwise.</summary>
     public string? ApplicantUserId { get; init; }
 

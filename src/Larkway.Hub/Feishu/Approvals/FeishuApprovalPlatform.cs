@@ -13,17 +13,14 @@ using Microsoft.Extensions.Logging;
 namespace Larkway.Hub.Feishu.Approvals;
 
 /// <summary>
-/// Feishu's approvals for the approvals room: definitions with their own form check, instances created with a uuid
-/// derived from the approval (so a repeated create makes one instance and nothing has to be found afterwards), tasks
+/// Feishu's approvals for the approvals room: definitions with their own form check, instances created with the
+/// approval's key as their uuid (so a repeated create makes one instance and nothing has to be found afterwards), tasks
 /// decided for their approver, instances withdrawn for their applicant, and the <c>approval_instance</c> /
 /// <c>approval_task</c> events. People are named by open_id under the approval's app.
 /// </summary>
 internal sealed partial class FeishuApprovalPlatform(IFeishuClientFactory apps, IEmailLookup people, ILogger<FeishuApprovalPlatform> logger) : IApprovalPlatform
 {
     private readonly ConcurrentDictionary<string, bool> _subscribed = new(StringComparer.Ordinal);
-
-    /// <summary>The instance uuid for an approval: derived from its id, so every create attempt sends the same one.</summary>
-    public static string UuidOf(string approvalId) => "larkway-" + approvalId;
 
     public string RecipientType => "open_id";
 
@@ -87,7 +84,7 @@ internal sealed partial class FeishuApprovalPlatform(IFeishuClientFactory apps, 
             Form = ApprovalForm.FromJson(create.Form, definition),
             NodeApprovers = byOpenId,
             NodeApproverUserIds = byUserId,
-            Uuid = UuidOf(create.ApprovalId),
+            Uuid = create.Key,
             Title = create.Title,
         }, cancellationToken).ConfigureAwait(false);
     }
