@@ -59,15 +59,37 @@ internal sealed class ApprovalPeople(IServiceProvider services)
     }
 
     /// <summary>The directory person whose account on <paramref name="platform"/> under <paramref name="app"/> is <paramref name="userId"/>, or null.</summary>
-    public async Task<string?> PersonOfAsync(string platform, string? app, string userId, CancellationToken cancellationToken)
+    public async Task<string?> PersonOfAsync(string platform, string? app, string userId, CancellationToken cancellationToken) =>
+        (await PersonsOfAsync(platform, app, [userId], cancellationToken).ConfigureAwait(false)).GetValueOrDefault(userId);
+
+    /// <summary>
+    /// The directory persons of many accounts on <paramref name="platform"/> under <paramref name="app"/>, by user id, in
+    /// <see cref="AccountPeople.PersonOfAsync"/>'s order — the account's link, else the directory's own id under the app —
+    /// in two queries whatever the count, and without its matching by the platform's contacts: reading an approval never
+    /// calls a platform or links anyone.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, string>> PersonsOfAsync(string platform, string? app, IReadOnlyCollection<string> userIds, CancellationToken cancellationToken)
     {
-        var name = app ?? "";
-        if (People is { } people && await people.FindByOpenIdAsync(HubAppService.NameInStore(name), userId, cancellationToken).ConfigureAwait(false) is { } synced)
+        var stored = HubAppService.NameInStore(app ?? "");
+        var found = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (Links is { } links)
         {
-            return synced.Id;
+            foreach (var (userId, person) in await links.PersonsOfAsync(platform, stored, userIds, cancellationToken).ConfigureAwait(false))
+            {
+                found[userId] = person;
+            }
         }
 
-        return Links is { } links ? await links.PersonOfAsync(platform, name, userId, cancellationToken).ConfigureAwait(false) : null;
+        var rest = userIds.Where(u => !found.ContainsKey(u)).ToList();
+        if (rest.Count > 0 && People is { } people)
+        {
+            foreach (var (userId, person) in await people.PersonIdsByOpenIdsAsync(stored, rest, cancellationToken).ConfigureAwait(false))
+            {
+                found[userId] = person;
+            }
+        }
+
+        return found;
     }
 
     /// <summary>Each person's id on the platform, and their directory person, looked up in as few calls as the sources allow.</summary>

@@ -178,21 +178,19 @@ internal sealed class ApprovalService(
         }
     }
 
-    /// <summary>The directory persons of the approvals' approvers and deciders, by (platform, app, user id).</summary>
+    /// <summary>The directory persons of the approvals' approvers, by (platform, app, user id): one lookup per platform and app, not per task.</summary>
     private async Task<IReadOnlyDictionary<(string Platform, string App, string UserId), string>> PersonsAsync(IReadOnlyList<ApprovalRow> approvals, CancellationToken cancellationToken)
     {
         var persons = new Dictionary<(string, string, string), string>();
-        foreach (var approval in approvals)
+        var accounts = approvals.SelectMany(a => (JsonSerializer.Deserialize(a.Tasks, ApprovalStorageJsonContext.Default.ApprovalTaskSnapshotArray) ?? [])
+                .Select(t => t.UserId).OfType<string>().Select(userId => (Platform: Apps.HubAppPlatform.Of(a.Platform), App: a.App ?? "", UserId: userId)))
+            .Distinct();
+        foreach (var group in accounts.GroupBy(a => (a.Platform, a.App)))
         {
-            var platform = Apps.HubAppPlatform.Of(approval.Platform);
-            var app = approval.App ?? "";
-            var tasks = JsonSerializer.Deserialize(approval.Tasks, ApprovalStorageJsonContext.Default.ApprovalTaskSnapshotArray) ?? [];
-            foreach (var userId in tasks.Select(t => t.UserId).OfType<string>().Distinct(StringComparer.Ordinal))
+            var found = await people.PersonsOfAsync(group.Key.Platform, group.Key.App, [.. group.Select(a => a.UserId)], cancellationToken).ConfigureAwait(false);
+            foreach (var (userId, person) in found)
             {
-                if (!persons.ContainsKey((platform, app, userId)) && await people.PersonOfAsync(platform, approval.App, userId, cancellationToken).ConfigureAwait(false) is { } person)
-                {
-                    persons[(platform, app, userId)] = person;
-                }
+                persons[(group.Key.Platform, group.Key.App, userId)] = person;
             }
         }
 

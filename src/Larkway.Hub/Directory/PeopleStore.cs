@@ -64,6 +64,24 @@ internal sealed class PeopleStore(IDbContextFactory<HubDbContext> contexts, HubD
         }
     }
 
+    /// <summary>The persons whose ids under <paramref name="app"/> are <paramref name="openIds"/>, by id (those the directory has).</summary>
+    public async Task<IReadOnlyDictionary<string, string>> PersonIdsByOpenIdsAsync(string app, IReadOnlyCollection<string> openIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        if (openIds.Count == 0)
+        {
+            return new Dictionary<string, string>(StringComparer.Ordinal);
+        }
+
+        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            var rows = await db.PersonAppIds.AsNoTracking().Where(a => a.App == app && openIds.Contains(a.OpenId))
+                .Select(a => new { a.OpenId, a.PersonId }).ToListAsync(cancellationToken).ConfigureAwait(false);
+            return rows.GroupBy(r => r.OpenId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().PersonId, StringComparer.Ordinal);
+        }
+    }
+
     /// <summary>The person whose open_id under <paramref name="app"/> is <paramref name="openId"/>, or null.</summary>
     public async Task<PersonRow?> FindByOpenIdAsync(string app, string openId, CancellationToken cancellationToken = default)
     {

@@ -67,6 +67,23 @@ internal sealed class PersonLinkStore(IDbContextFactory<HubDbContext> contexts, 
         }
     }
 
+    /// <summary>The persons many accounts on <paramref name="platform"/> under <paramref name="app"/> are linked to, by user id (those linked).</summary>
+    public async Task<IReadOnlyDictionary<string, string>> PersonsOfAsync(string platform, string app, IReadOnlyCollection<string> userIds, CancellationToken cancellationToken)
+    {
+        if (userIds.Count == 0)
+        {
+            return new Dictionary<string, string>(StringComparer.Ordinal);
+        }
+
+        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            var rows = await db.PersonLinks.AsNoTracking().Where(l => l.Platform == platform && l.App == app && userIds.Contains(l.UserId))
+                .Select(l => new { l.UserId, l.PersonId }).ToListAsync(cancellationToken).ConfigureAwait(false);
+            return rows.GroupBy(r => r.UserId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().PersonId, StringComparer.Ordinal);
+        }
+    }
+
     /// <summary>
     /// Links <paramref name="userId"/> on <paramref name="platform"/> under <paramref name="app"/> to the person. An
     /// administrator's link replaces whatever the person had under that app; a lookup's only fills a gap.
