@@ -32,7 +32,9 @@ internal sealed partial class ApprovalCardClicks(ApprovalStore store, ApprovalBr
     {
         ArgumentNullException.ThrowIfNull(click);
         var approve = click.Context.Action == ApprovalCardRenderer.ApproveAction;
-        var (approvalId, taskId) = (click.Value("approval_id"), click.Value("task_id"));
+        // The notification says which task its card is for (its data, the Hub's own); a button's value says it on Feishu,
+        // where the card's value comes back, and is only the fallback, since a value can be copied into another card.
+        var (approvalId, taskId) = (DataField(click.Notification, "approval_id") ?? click.Value("approval_id"), DataField(click.Notification, "task_id") ?? click.Value("task_id"));
         var approval = approvalId is null ? null : await store.FindAsync(approvalId, cancellationToken).ConfigureAwait(false);
         var card = approval is null || taskId is null ? null : await cards.FindAsync(approval.Id, taskId, cancellationToken).ConfigureAwait(false);
 
@@ -108,6 +110,20 @@ internal sealed partial class ApprovalCardClicks(ApprovalStore store, ApprovalBr
     {
         using var card = JsonDocument.Parse(ApprovalCardRenderer.Render(approval, taskId, taskStatus, platforms.CardOf(approval)));
         return CardClickAnswer.WithToast(toast, message).AndPlatformCard(card.RootElement.Clone());
+    }
+
+    /// <summary>A string field of the notification's data (an approver's card names its approval and task there), or null.</summary>
+    private static string? DataField(Notifications.NotificationRow notification, string name)
+    {
+        if (notification.Data is not { } data)
+        {
+            return null;
+        }
+
+        using var json = JsonDocument.Parse(data);
+        return json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()
+            : null;
     }
 
     private static string? TaskStatus(ApprovalRow approval, string taskId) =>

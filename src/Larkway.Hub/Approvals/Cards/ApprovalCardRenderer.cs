@@ -11,9 +11,6 @@ namespace Larkway.Hub.Approvals.Cards;
 /// </summary>
 internal static class ApprovalCardRenderer
 {
-    /// <summary>The button that opens the platform's own approval page, where the card cannot decide (its value's <c>action</c>).</summary>
-    public const string OpenAction = "larkway.approval.open";
-
     /// <summary>The button actions (the value's <c>action</c>).</summary>
     public const string ApproveAction = "larkway.approval.approve";
 
@@ -70,8 +67,8 @@ internal static class ApprovalCardRenderer
             });
             if (platform.PageUrl is { } url)
             {
-                var button = Button($"Open in {platform.Display}", "primary", OpenAction, approval.Id, taskId);
-                button["url"] = url;
+                // A link only: a value would make it a button that calls back, which decides nothing here.
+                var button = new JsonObject { ["tag"] = "button", ["text"] = Text($"Open in {platform.Display}"), ["type"] = "primary", ["url"] = url };
                 elements.Add(new JsonObject { ["tag"] = "action", ["actions"] = new JsonArray { button } });
             }
         }
@@ -139,7 +136,7 @@ internal static class ApprovalCardRenderer
         // Ids are the platform's own (resolved when the approval was accepted); everything else goes in plain-text fields.
         var applicant = platform.Mentions && approval.ApplicantUserId is { } userId && userId.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-')
             ? $"<at id={userId}></at>"
-            : approval.ApplicantType is "email" ? PlainInMarkdown(approval.Applicant)
+            : PlainInMarkdown(approval.Applicant) is { } named ? named
             : "(" + approval.ApplicantType + ")";
         var fields = new JsonArray
         {
@@ -186,9 +183,12 @@ internal static class ApprovalCardRenderer
 
     private static JsonObject Text(string content) => new() { ["tag"] = "plain_text", ["content"] = content };
 
-    /// <summary>An email as markdown shows it literally: only letters, digits and the few marks an address has, else its kind.</summary>
-    private static string PlainInMarkdown(string email) =>
-        email.All(c => char.IsAsciiLetterOrDigit(c) || c is '@' or '.' or '-' or '+') ? email : "(email)";
+    /// <summary>
+    /// How the request named the applicant (an email, a user id, a person id) when markdown shows it literally: only
+    /// letters, digits and the few marks an address or id has; else null, and the card names only the kind.
+    /// </summary>
+    private static string? PlainInMarkdown(string named) =>
+        named.Length > 0 && named.All(c => char.IsAsciiLetterOrDigit(c) || c is '@' or '.' or '-' or '+' or '_') ? named : null;
 
     private static string Clip(string text, int length) =>
         text.Length <= length ? text : string.Concat(text.AsSpan(0, length - 1), "…");

@@ -16,7 +16,8 @@ internal sealed class NotificationCardActions(
     NotificationTypeStore types,
     NotificationOperators operators,
     TimeProvider time,
-    Webhooks.WebhookStore? webhooks = null)
+    Webhooks.WebhookStore? webhooks = null,
+    IEnumerable<INotificationCardHandler>? handlers = null)
 {
     /// <summary>The type's definition of <paramref name="action"/> on <paramref name="notification"/>, or null when the type declares none.</summary>
     public async Task<NotificationTypeAction?> ActionOfAsync(NotificationRow notification, string action, CancellationToken cancellationToken)
@@ -101,7 +102,8 @@ internal sealed class NotificationCardActions(
     /// platform's own <see cref="PlatformEventType"/>, and answered with the action's toast text and decision, the
     /// notification and the action's definition (for a room that answers with a card). A second decision of one delivery
     /// records nothing and is answered with the one that stands (<see cref="NotificationClickAnswer.AlreadyDecided"/>).
-    /// An approval action opens nothing here (Feishu's room opens one); the request is recorded and forwarded.
+    /// A click the Hub itself acts on (an <see cref="INotificationCardHandler"/>: an approval card's Approve, a "Request
+    /// approval") is recorded and forwarded first, then acted on, and answered with the handler's words.
     /// </summary>
     public async Task<NotificationClickAnswer> HandleClickAsync(NotificationClick click, CancellationToken cancellationToken)
     {
@@ -114,8 +116,28 @@ internal sealed class NotificationCardActions(
         }
 
         var action = await ActionOfAsync(f.Notification, click.Action, cancellationToken).ConfigureAwait(false);
-        return await HandleReadClickAsync(click, f.Notification, delivery, action, cancellationToken).ConfigureAwait(false);
+        var pressed = new NotificationCardClick(f.Notification, ContextOf(click, f.Notification), action, click.Form ?? []);
+        var handler = handlers?.FirstOrDefault(h => h.Handles(pressed));
+        var answer = await HandleReadClickAsync(handler is null ? click : click with { RoomActs = true }, f.Notification, delivery, action, cancellationToken)
+            .ConfigureAwait(false);
+        if (handler is null || !answer.Ok || answer.AlreadyDecided)
+        {
+            return answer;
+        }
+
+        // Recorded either way: the handler's words (its refusal too) are the answer.
+        var acted = await handler.HandleAsync(pressed, cancellationToken).ConfigureAwait(false);
+        return answer with { Message = acted.Toast?.Text ?? answer.Message };
     }
+
+    /// <summary>A click a platform's room has checked, as a handler reads one: who pressed (the delivery's recipient) and what.</summary>
+    private static Bots.BotCardContext ContextOf(NotificationClick click, NotificationRow notification) =>
+        new(click.App ?? notification.App ?? "", new Channels.Messages.ChannelPlatform(click.Platform), click.Action)
+        {
+            ClickId = click.ClickId,
+            Operator = new Bots.CardClickOperator(click.UserId),
+            Value = JsonSerializer.SerializeToElement(new JsonObject { ["action"] = click.Action }),
+        };
 
     /// <summary>
     /// The same entry (<see cref="HandleClickAsync"/>), for a room that has read the notification,
@@ -203,9 +225,8 @@ internal sealed class NotificationCardActions(
 
         if (action.Approval is not null)
         {
-            // The Hub's approvals are Feishu's, opened for a Feishu applicant by Feishu's room (an INotificationCardHandler).
-            // Elsewhere the request is recorded and forwarded, so the business system can open it where its people approve;
-            // the answer names no platform, since the person reading it may use none but this one.
+            // Without the approvals room (a Hub that runs none) the request is recorded and forwarded, so the business system
+            // can open it where its people approve; the answer names no platform, since the person reading it may use none but this one.
             return Answer(true, recorded
                 ? "Your request was recorded and passed to the business system; no approval was opened here."
                 : "Your request was recorded already and passed to the business system.", decision);
