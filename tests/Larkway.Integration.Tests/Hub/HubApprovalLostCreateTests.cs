@@ -10,13 +10,14 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Larkway.Integration.Tests.Hub;
 
 /// <summary>
-/// Creates whose answer is lost on the platforms whose create takes no idempotency key (DingTalk, WeCom): the Emulator
+/// Creates whose answer is lost on the platforms whose create takes no idempotency key (DingTalkPayment, WeComPayment): the Emulator
 /// carries the create out and answers a server error (<c>server_error_after</c>), the Hub answers 202, its submit queue
-/// tries again, finds the instance the lost attempt made and adopts it — one instance on the platform, one callback.
+/// tries again, finds the instance the lost attempt made and adopts it — one instance on the platform, one callback. And
+/// an approval never adopts an instance another approval holds.
 /// </summary>
 public sealed class HubApprovalLostCreateTests
 {
-    private static readonly Dictionary<string, string?> Fast = new()
+    internal static readonly Dictionary<string, string?> Fast = new()
     {
         ["Larkway:Webhooks:PollInterval"] = "00:00:00.050",
         ["Larkway:Webhooks:RetryDelays:0"] = "00:00:00.100",
@@ -25,15 +26,15 @@ public sealed class HubApprovalLostCreateTests
     };
 
     /// <summary>The sandbox's payment definition of each platform, its applicant and form, and the create call to break.</summary>
-    private sealed record Platform(string Name, string App, string Definition, object Applicant, object Form, string FaultsPath, string CreateEndpoint);
+    internal sealed record Platform(string Name, string App, string Definition, object Applicant, object Form, string FaultsPath, string CreateEndpoint);
 
-    private static readonly Platform DingTalk = new("dingtalk", "dingtalk-sandbox", "PROC-LW-PAYMENT", new { user_id = "bob" },
+    internal static readonly Platform DingTalkPayment = new("dingtalk", "dingtalk-sandbox", "PROC-LW-PAYMENT", new { user_id = "bob" },
         new { Amount = 1200, Reason = "Team offsite" }, "/_emulator/dingtalk/faults", "POST /v1.0/workflow/processInstances");
 
-    private static readonly Platform WeCom = new("wecom", "wecom-sandbox", "3TmApprovalPaymentLarkwayDevTemplate0001", new { user_id = "alice" },
+    internal static readonly Platform WeComPayment = new("wecom", "wecom-sandbox", "3TmApprovalPaymentLarkwayDevTemplate0001", new { user_id = "alice" },
         new Dictionary<string, object> { ["Money-1"] = 1200, ["Text-1"] = "Team offsite" }, "/_emulator/wecom/faults", "POST /cgi-bin/oa/applyevent");
 
-    private static Platform Of(string name) => name == "dingtalk" ? DingTalk : WeCom;
+    internal static Platform Of(string name) => name == "dingtalk" ? DingTalkPayment : WeComPayment;
 
     [Theory]
     [InlineData("dingtalk")]
@@ -67,7 +68,37 @@ public sealed class HubApprovalLostCreateTests
         CallbacksOf(receiver, id).Count(t => t == "larkway.approval.submitted").ShouldBe(1);
     }
 
-    private static async Task<HttpClient> ClientAsync(HubSandbox hub, WebhookReceiver receiver)
+    [Theory]
+    [InlineData("dingtalk")]
+    [InlineData("wecom")]
+    public async Task Two_identical_approvals_one_of_which_lost_its_answer_hold_two_instances_each_adopted_once(string name)
+    {
+        var platform = Of(name);
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var hub = await HubSandbox.StartAsync(Fast);
+        using var client = await ClientAsync(hub, receiver);
+        var since = DateTimeOffset.UtcNow.AddMinutes(-1);
+
+        // The first is created at once; the second's create is carried out but its answer lost. Its retry finds both
+        // instances (same applicant, definition and form), the first's the older: that one is taken, so it is skipped.
+        using var first = await PostAsync(client, platform, "twin-1");
+        first.StatusCode.ShouldBe(HttpStatusCode.Created, await first.Content.ReadAsStringAsync());
+        var held = JsonDocument.Parse(await first.Content.ReadAsStringAsync()).RootElement.GetProperty("instance_code").GetString()!;
+        await LoseNextCreateAsync(hub, platform);
+        using var second = await PostAsync(client, platform, "twin-2");
+        var text = await second.Content.ReadAsStringAsync();
+        second.StatusCode.ShouldBe(HttpStatusCode.Accepted, text);
+        var id = JsonDocument.Parse(text).RootElement.GetProperty("id").GetString()!;
+
+        var pending = await WaitForAsync(client, id, a => a.GetProperty("status").GetString() == "pending");
+        var adopted = pending.GetProperty("instance_code").GetString()!;
+        adopted.ShouldNotBe(held);
+        (await InstancesAsync(hub, platform, since)).ShouldBe([held, adopted], ignoreOrder: true);
+        var page = await client.GetFromJsonAsync<JsonElement>("/api/v1/approvals?reference=PO-twin");
+        page.GetProperty("items").EnumerateArray().Select(a => a.GetProperty("instance_code").GetString()).ShouldBe([held, adopted], ignoreOrder: true);
+    }
+
+    internal static async Task<HttpClient> ClientAsync(HubSandbox hub, WebhookReceiver receiver)
     {
         var client = new HttpClient { BaseAddress = hub.Host.BaseUrl };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", HubSandbox.AdminKey);
@@ -83,12 +114,13 @@ public sealed class HubApprovalLostCreateTests
         fault.StatusCode.ShouldBe(HttpStatusCode.OK, await fault.Content.ReadAsStringAsync());
     }
 
-    private static Task<HttpResponseMessage> PostAsync(HttpClient client, Platform platform, string key) =>
+    internal static Task<HttpResponseMessage> PostAsync(HttpClient client, Platform platform, string key, object? applicant = null, string? department = null) =>
         client.PostAsJsonAsync("/api/v1/approvals", new
         {
             app = platform.App,
             definition = platform.Definition,
-            applicant = platform.Applicant,
+            applicant = applicant ?? platform.Applicant,
+            department_id = department,
             form = platform.Form,
             reference = "PO-" + key.Split('-')[0],
             idempotency_key = key,
@@ -98,7 +130,7 @@ public sealed class HubApprovalLostCreateTests
     private static async Task<List<string>> InstancesAsync(HubSandbox hub, Platform platform, DateTimeOffset since)
     {
         var found = new List<string>();
-        if (platform == DingTalk)
+        if (platform == DingTalkPayment)
         {
             var dingTalk = await hub.Host.Services.GetRequiredService<HubDingTalkClients>().GetAsync(platform.App, CancellationToken.None);
             string? token = null;
@@ -121,7 +153,7 @@ public sealed class HubApprovalLostCreateTests
         return found;
     }
 
-    private static async Task<JsonElement> WaitForAsync(HttpClient client, string id, Func<JsonElement, bool> condition)
+    internal static async Task<JsonElement> WaitForAsync(HttpClient client, string id, Func<JsonElement, bool> condition)
     {
         JsonElement last = default;
         await HubSandbox.WaitUntilAsync(() => condition(last = client.GetFromJsonAsync<JsonElement>($"/api/v1/approvals/{id}").GetAwaiter().GetResult()),
@@ -130,7 +162,7 @@ public sealed class HubApprovalLostCreateTests
     }
 
     /// <summary>The types of the callbacks the receiver heard about the approval, in order.</summary>
-    private static List<string> CallbacksOf(WebhookReceiver receiver, string id) =>
+    internal static List<string> CallbacksOf(WebhookReceiver receiver, string id) =>
         [.. receiver.At("/approvals").Select(r => JsonDocument.Parse(r.Body).RootElement)
             .Where(b => b.GetProperty("approval").GetProperty("id").GetString() == id)
             .Select(b => b.GetProperty("type").GetString()!)];
