@@ -17,13 +17,8 @@ namespace Larkway.Integration.Tests.Hub;
 /// </summary>
 public sealed class HubApprovalLostCreateTests
 {
-    internal static readonly Dictionary<string, string?> Fast = new()
-    {
-        ["Larkway:Webhooks:PollInterval"] = "00:00:00.050",
-        ["Larkway:Webhooks:RetryDelays:0"] = "00:00:00.100",
-        ["Larkway:Approvals:PollInterval"] = "00:00:00.050",
-        ["Larkway:Approvals:RetryDelays:0"] = "00:00:00.100",
-    };
+    /// <summary>Quick polls and retries, as the end-to-end approvals test runs them.</summary>
+    internal static IReadOnlyDictionary<string, string?> Fast => HubApprovalsOnEveryPlatformTests.Fast;
 
     /// <summary>The sandbox's payment definition of each platform, its applicant and form, and the create call to break.</summary>
     internal sealed record Platform(string Name, string App, string Definition, object Applicant, object Form, string FaultsPath, string CreateEndpoint);
@@ -43,7 +38,7 @@ public sealed class HubApprovalLostCreateTests
     {
         var platform = Of(name);
         await using var receiver = await WebhookReceiver.StartAsync();
-        await using var hub = await HubSandbox.StartAsync(Fast);
+        await using var hub = await HubSandbox.StartAsync(new Dictionary<string, string?>(Fast));
         using var client = await ClientAsync(hub, receiver);
         var since = DateTimeOffset.UtcNow.AddMinutes(-1);
         await LoseNextCreateAsync(hub, platform);
@@ -75,7 +70,7 @@ public sealed class HubApprovalLostCreateTests
     {
         var platform = Of(name);
         await using var receiver = await WebhookReceiver.StartAsync();
-        await using var hub = await HubSandbox.StartAsync(Fast);
+        await using var hub = await HubSandbox.StartAsync(new Dictionary<string, string?>(Fast));
         using var client = await ClientAsync(hub, receiver);
         var since = DateTimeOffset.UtcNow.AddMinutes(-1);
 

@@ -15,7 +15,7 @@ namespace Larkway.Integration.Tests.Hub;
 /// </summary>
 public sealed class HubApprovalsOnEveryPlatformTests
 {
-    private static readonly Dictionary<string, string?> Fast = new()
+    internal static readonly Dictionary<string, string?> Fast = new()
     {
         ["Larkway:Webhooks:PollInterval"] = "00:00:00.050",
         ["Larkway:Webhooks:RetryDelays:0"] = "00:00:00.100",

@@ -1,3 +1,4 @@
+using Larkway.Emulator.WeCom.Callbacks;
 using Larkway.Emulator.WeCom.Platform;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -55,13 +56,18 @@ internal static class ApprovalControlEndpoints
             return WeComJson.Plain(new { error = "send a JSON body {\"userid\": the applicant}" }, 400);
         }
 
-        var (problem, delivery) = decisions.Withdraw(application, userId);
-        if (problem is not null)
+        return await AnswerAsync(application, store, decisions.Withdraw(application, userId));
+    }
+
+    /// <summary>A refusal as a 400, else — once the callback is answered — the application's status and the delivery's outcome.</summary>
+    private static async Task<IResult> AnswerAsync(ApprovalApplication application, ApprovalStore store, (string? Problem, Task<WeComCallbackOutcome?> Delivery) change)
+    {
+        if (change.Problem is not null)
         {
-            return WeComJson.Plain(new { error = problem }, 400);
+            return WeComJson.Plain(new { error = change.Problem }, 400);
         }
 
-        var outcome = await delivery;
+        var outcome = await change.Delivery;
         return WeComJson.Plain(new
         {
             sp_no = application.SpNo,
@@ -96,21 +102,7 @@ internal static class ApprovalControlEndpoints
             return WeComJson.Plain(new { error = "userid and action (approve or reject) are required" }, 400);
         }
 
-        var (problem, delivery) = decisions.Decide(application, userId, action == "approve", Text(body, "speech"));
-        if (problem is not null)
-        {
-            return WeComJson.Plain(new { error = problem }, 400);
-        }
-
-        var outcome = await delivery;
-        return WeComJson.Plain(new
-        {
-            sp_no = application.SpNo,
-            sp_status = store.Read(application, a => a.Status),
-            delivered = outcome?.Delivered,
-            delivery_id = outcome?.DeliveryId,
-            error = outcome?.Error,
-        });
+        return await AnswerAsync(application, store, decisions.Decide(application, userId, action == "approve", Text(body, "speech")));
     }
 
     private static string? Text(System.Text.Json.JsonElement body, string name) =>
