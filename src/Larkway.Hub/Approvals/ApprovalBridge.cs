@@ -48,7 +48,7 @@ internal sealed partial class ApprovalBridge(
 
             // Subscribed before the instance exists, so its first events are not missed.
             await platform.Piece.PrepareAsync(app, approval.Definition, cancellationToken).ConfigureAwait(false);
-            var found = retry ? await platform.Piece.FindCreatedAsync(app, create, cancellationToken).ConfigureAwait(false) : null;
+            var found = retry ? await FindCreatedAsync(platform, approval, create, cancellationToken).ConfigureAwait(false) : null;
             if (found is not null)
             {
                 LogAdopted(logger, approval.Id, found);
@@ -143,6 +143,16 @@ internal sealed partial class ApprovalBridge(
 
     /// <summary>What a failed call about <paramref name="approval"/> means; null for an exception that is no platform's failure.</summary>
     public ApprovalCallFailure? Failure(ApprovalRow approval, Exception exception) => platforms.Of(approval).Piece.Failure(exception);
+
+    /// <summary>
+    /// What an earlier attempt of the create made, if anything: the piece searches the platform, skipping the instances other
+    /// approvals hold (an identical approval's instance is its own, not a lost one).
+    /// </summary>
+    private async Task<string?> FindCreatedAsync(ApprovalPlatform platform, ApprovalRow approval, ApprovalCreate create, CancellationToken cancellationToken)
+    {
+        var taken = await store.InstancesOfOthersAsync(approval, create.Applicant, cancellationToken).ConfigureAwait(false);
+        return await platform.Piece.FindCreatedAsync(approval.App ?? "", create with { Taken = taken }, cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>The create the piece is handed, from the stored approval.</summary>
     private static ApprovalCreate CreateOf(ApprovalRow approval, JsonElement form)

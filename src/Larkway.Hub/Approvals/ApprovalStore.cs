@@ -198,6 +198,25 @@ internal sealed class ApprovalStore(
         }
     }
 
+    /// <summary>
+    /// The instances that approvals other than <paramref name="approval"/> hold of its app and definition for the same
+    /// applicant (<paramref name="applicant"/>, their id as the create names them): a lost create's search skips them.
+    /// </summary>
+    public async Task<IReadOnlySet<string>> InstancesOfOthersAsync(ApprovalRow approval, string applicant, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(approval);
+        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            var held = await db.Approvals.AsNoTracking()
+                .Where(a => a.App == approval.App && a.Definition == approval.Definition && a.Id != approval.Id && a.InstanceCode != null
+                    && (a.ApplicantUserId ?? a.Applicant) == applicant)
+                .Select(a => a.InstanceCode!)
+                .ToListAsync(cancellationToken).ConfigureAwait(false);
+            return held.ToHashSet(StringComparer.Ordinal);
+        }
+    }
+
     /// <summary>Records a create failure that may pass, for the API to show while the create is tried again.</summary>
     public async Task RecordCreateErrorAsync(string id, PlatformFailure failure, CancellationToken cancellationToken)
     {

@@ -69,7 +69,8 @@ internal interface IApprovalPlatform
     /// The instance an earlier attempt of <paramref name="create"/> made although its answer was lost, or null when
     /// there is none. Asked before a create is tried again: a platform whose create takes an idempotency key (Feishu's
     /// uuid) answers null, since its create is safe to repeat; the others list the definition's instances since
-    /// <see cref="ApprovalCreate.FirstAttemptAt"/> and match the applicant and the form.
+    /// <see cref="ApprovalCreate.FirstAttemptAt"/> and match the applicant and the form, skipping those in
+    /// <see cref="ApprovalCreate.Taken"/> (another approval's, however alike).
     /// </summary>
     Task<string?> FindCreatedAsync(string app, ApprovalCreate create, CancellationToken cancellationToken);
 
@@ -114,6 +115,12 @@ internal sealed record ApprovalCreate(string ApprovalId, string Definition, stri
 
     /// <summary>The approvers picked for self-select nodes: node key → the people as the request named them, resolved.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<ApprovalPerson>>? Approvers { get; init; }
+
+    /// <summary>
+    /// Instances other approvals hold (set when a lost create is searched for): never adopted, since two approvals with
+    /// the same applicant, definition and form made at the same moment each have their own instance.
+    /// </summary>
+    public IReadOnlySet<string> Taken { get; init; } = new HashSet<string>();
 }
 
 /// <summary>A decision on a task, made for its approver.</summary>

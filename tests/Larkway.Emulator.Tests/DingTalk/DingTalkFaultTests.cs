@@ -84,6 +84,33 @@ public sealed class DingTalkFaultTests
     }
 
     [Fact]
+    public async Task Server_error_after_starts_the_approval_then_answers_500_so_the_instance_exists_though_its_answer_is_lost()
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+        var token = await emulator.ApiTokenAsync();
+        var since = emulator.Clock.GetUtcNow().AddMinutes(-5).ToUnixTimeMilliseconds();
+        (await emulator.PostDingTalkAsync("/_emulator/dingtalk/faults", new { endpoint = "POST /v1.0/workflow/processInstances", kind = "server_error_after" })).Dispose();
+        var start = new
+        {
+            processCode = "PROC-LW-PAYMENT",
+            originatorUserId = "bob",
+            formComponentValues = new[] { new { name = "Amount", value = "1200" }, new { name = "Reason", value = "Team offsite" } },
+        };
+
+        using var lost = await emulator.PostDingTalkAsync("/dingtalk/v1.0/workflow/processInstances", start, token);
+        using var listed = await emulator.PostDingTalkAsync("/dingtalk/v1.0/workflow/processes/instanceIds/query", new { processCode = "PROC-LW-PAYMENT", startTime = since, maxResults = 20 }, token);
+        using var next = await emulator.PostDingTalkAsync("/dingtalk/v1.0/workflow/processInstances", start, token);
+
+        Assert.Equal(500, lost.Status);
+        Assert.Equal("ServiceUnavailable", lost.ApiCode());
+        Assert.False(lost.Json.TryGetProperty("instanceId", out _));
+        var stored = Assert.Single(listed.Json.GetProperty("result").GetProperty("list").EnumerateArray()).GetString();
+        Assert.False(string.IsNullOrEmpty(stored));
+        Assert.Equal(200, next.Status);
+        Assert.NotEqual(stored, next.Json.GetProperty("instanceId").GetString());
+    }
+
+    [Fact]
     public async Task Feishu_faults_do_not_touch_dingtalk_calls()
     {
         await using var emulator = await TestEmulator.StartAsync();

@@ -64,4 +64,27 @@ public sealed class WeComApprovalTests
         Assert.Equal("carol", info.GetProperty("sp_record")[0].GetProperty("details")[0].GetProperty("approver").GetProperty("userid").GetString());
         Assert.Equal(301025, noTimes.ErrCode());
     }
+
+    [Fact]
+    public async Task Only_the_applicant_withdraws_an_application_in_review_and_it_reads_sp_status_4_after()
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+        var token = await emulator.WeComTokenAsync();
+        using var applied = await emulator.WeComPostAsync($"/wecom/cgi-bin/oa/applyevent?access_token={token}",
+            new { creator_userid = "bob", template_id = TemplateId, use_template_approver = 1, apply_data = new { contents = new[] { Money, Reason } } });
+        var spNo = applied.Field("sp_no")!;
+
+        using var approver = await emulator.Http.PostAsJsonAsync($"/_emulator/wecom/approvals/{spNo}/withdraw", new { userid = "carol" });
+        using var applicant = await emulator.Http.PostAsJsonAsync($"/_emulator/wecom/approvals/{spNo}/withdraw", new { userid = "bob" });
+        using var again = await emulator.Http.PostAsJsonAsync($"/_emulator/wecom/approvals/{spNo}/withdraw", new { userid = "bob" });
+        using var decide = await emulator.Http.PostAsJsonAsync($"/_emulator/wecom/approvals/{spNo}/decide", new { userid = "carol", action = "approve" });
+        using var detail = await emulator.WeComPostAsync($"/wecom/cgi-bin/oa/getapprovaldetail?access_token={token}", new { sp_no = spNo });
+
+        Assert.Equal(HttpStatusCode.BadRequest, approver.StatusCode);
+        Assert.Contains("only the applicant", await approver.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        applicant.EnsureSuccessStatusCode();
+        Assert.Equal(HttpStatusCode.BadRequest, again.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, decide.StatusCode);
+        Assert.Equal(4, detail.Json.GetProperty("info").GetProperty("sp_status").GetInt32());
+    }
 }

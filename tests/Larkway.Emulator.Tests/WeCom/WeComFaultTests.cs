@@ -38,6 +38,38 @@ public sealed class WeComFaultTests
         Assert.Equal(0, third.ErrCode());
     }
 
+    [Fact]
+    public async Task Server_error_after_submits_the_application_then_answers_502_so_it_exists_though_its_answer_is_lost()
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+        var token = await emulator.WeComTokenAsync();
+        var since = emulator.Clock.GetUtcNow().AddMinutes(-5).ToUnixTimeSeconds();
+        (await emulator.WeComPostAsync("/_emulator/wecom/faults", new { endpoint = "POST /cgi-bin/oa/applyevent", kind = "server_error_after" })).Dispose();
+        var application = new
+        {
+            creator_userid = "alice",
+            template_id = "3TmApprovalPaymentLarkwayDevTemplate0001",
+            use_template_approver = 1,
+            apply_data = new
+            {
+                contents = new object[]
+                {
+                    new { control = "Money", id = "Money-1", value = new { new_money = "1200" } },
+                    new { control = "Text", id = "Text-1", value = new { text = "Team offsite" } },
+                },
+            },
+        };
+
+        using var lost = await emulator.WeComPostAsync($"/wecom/cgi-bin/oa/applyevent?access_token={token}", application);
+        using var listed = await emulator.WeComPostAsync($"/wecom/cgi-bin/oa/getapprovalinfo?access_token={token}",
+            new { starttime = since, endtime = emulator.Clock.GetUtcNow().AddMinutes(5).ToUnixTimeSeconds(), size = 100 });
+
+        Assert.Equal(502, lost.Status);
+        Assert.Null(lost.Field("sp_no"));
+        Assert.Equal(0, listed.ErrCode());
+        Assert.Single(listed.Json.GetProperty("sp_no_list").EnumerateArray());
+    }
+
     [Theory]
     [InlineData("invalid_token", 40014)]
     [InlineData("expired_token", 42001)]

@@ -15,7 +15,7 @@ namespace Larkway.Integration.Tests.Hub;
 /// </summary>
 public sealed class HubApprovalsOnEveryPlatformTests
 {
-    private static readonly Dictionary<string, string?> Fast = new()
+    internal static readonly Dictionary<string, string?> Fast = new()
     {
         ["Larkway:Webhooks:PollInterval"] = "00:00:00.050",
         ["Larkway:Webhooks:RetryDelays:0"] = "00:00:00.100",
@@ -107,7 +107,7 @@ public sealed class HubApprovalsOnEveryPlatformTests
     }
 
     /// <summary>Each pending task of the approval decided by its approver on the Emulator's DingTalk approval page, until none is left.</summary>
-    private static async Task DecideOnDingTalkAsync(HubSandbox hub, HttpClient client, string id)
+    internal static async Task DecideOnDingTalkAsync(HubSandbox hub, HttpClient client, string id)
     {
         for (var round = 0; round < 5; round++)
         {

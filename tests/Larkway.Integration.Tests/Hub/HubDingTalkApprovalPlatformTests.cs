@@ -128,6 +128,7 @@ public sealed class HubDingTalkApprovalPlatformTests : IAsyncLifetime
         var id = await _platform.CreateAsync(App, create, default);
 
         (await _platform.FindCreatedAsync(App, create, default)).ShouldBe(id);
+        (await _platform.FindCreatedAsync(App, create with { Taken = new HashSet<string> { id } }, default)).ShouldBeNull();
         (await _platform.FindCreatedAsync(App, PaymentCreate("4321.09", "Conference hotel"), default)).ShouldBeNull();
         (await _platform.FindCreatedAsync(App, create with { Applicant = "carol" }, default)).ShouldBeNull();
     }

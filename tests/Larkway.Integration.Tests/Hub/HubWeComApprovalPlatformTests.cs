@@ -139,6 +139,7 @@ public sealed class HubWeComApprovalPlatformTests(HubWeComApprovalFixture fixtur
         var spNo = await Piece.CreateAsync(App, create, CancellationToken.None);
 
         (await Piece.FindCreatedAsync(App, create, CancellationToken.None)).ShouldBe(spNo);
+        (await Piece.FindCreatedAsync(App, create with { Taken = new HashSet<string> { spNo } }, CancellationToken.None)).ShouldBeNull();
         (await Piece.FindCreatedAsync(App, create with { Form = Form(new { 付款金额 = 4321.5, 付款事由 = "lost answer", 付款日期 = "2026-12-03" }) }, CancellationToken.None)).ShouldBeNull();
         (await Piece.FindCreatedAsync(App, create with { Applicant = "bob" }, CancellationToken.None)).ShouldBeNull();
     }

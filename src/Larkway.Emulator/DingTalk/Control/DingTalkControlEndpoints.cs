@@ -119,7 +119,7 @@ internal static class DingTalkControlEndpoints
         var kind = body.String("kind");
         if (endpoint is null || kind is null || !DingTalkFaults.IsKnownKind(kind))
         {
-            return Refuse("endpoint (\"POST /v1.0/oauth2/accessToken\" or \"*\") and kind (server_error, rate_limit or delay) are required");
+            return Refuse("endpoint (\"POST /v1.0/oauth2/accessToken\" or \"*\") and kind (server_error, server_error_after, rate_limit or delay) are required");
         }
 
         var (countOk, count) = OptionalInt(body, "count");

@@ -5,13 +5,14 @@ namespace Larkway.Emulator.DingTalk.Platform;
 /// <summary>
 /// Armed DingTalk faults (<c>POST /_emulator/dingtalk/faults</c>): the Feishu <see cref="FaultInjector"/> machinery,
 /// but a separate instance, so a Feishu "*" rule never fires on a DingTalk call and the other way round. Each fault is
-/// answered in the shape of the family it hits (<see cref="Answer"/>).
+/// answered in the shape of the family it hits (<see cref="Answer"/>). <c>server_error_after</c> carries the call out and
+/// then answers as <c>server_error</c> does (the gate runs it): a lost answer, whose effect — a started approval — is there.
 /// </summary>
 internal sealed class DingTalkFaults
 {
     private readonly FaultInjector _rules = new();
 
-    public static bool IsKnownKind(string kind) => kind is FaultRule.ServerError or FaultRule.RateLimit or FaultRule.Delay;
+    public static bool IsKnownKind(string kind) => kind is FaultRule.ServerError or FaultRule.RateLimit or FaultRule.Delay or FaultRule.ServerErrorAfter;
 
     /// <summary>"POST /v1.0/x" or "post /dingtalk/v1.0/x/" → "POST /dingtalk/v1.0/x" (how routes name operations).</summary>
     public static string Normalize(string endpoint)
@@ -45,9 +46,7 @@ internal sealed class DingTalkFaults
                 await Task.Delay(TimeSpan.FromMilliseconds(Math.Max(0, fault.DelayMs ?? 1000)), cancellationToken);
                 return;
             case FaultRule.ServerError:
-                throw family == DingTalkFamily.Api
-                    ? DingTalkException.Api(500, DingTalkCodes.ServiceUnavailable, "The request has failed due to a temporary failure of the server. (injected fault)")
-                    : DingTalkException.Oapi(DingTalkCodes.SystemBusy, DingTalkCodes.SystemBusyMessage);
+                throw ServerError(family, "(injected fault)");
             case FaultRule.RateLimit:
                 throw family switch
                 {
@@ -57,4 +56,9 @@ internal sealed class DingTalkFaults
                 };
         }
     }
+
+    /// <summary>The family's answer when the server fails: the new API's 500 ServiceUnavailable, the old API's errcode -1.</summary>
+    public static DingTalkException ServerError(DingTalkFamily family, string note) => family == DingTalkFamily.Api
+        ? DingTalkException.Api(500, DingTalkCodes.ServiceUnavailable, "The request has failed due to a temporary failure of the server. " + note)
+        : DingTalkException.Oapi(DingTalkCodes.SystemBusy, DingTalkCodes.SystemBusyMessage);
 }

@@ -48,6 +48,11 @@ internal sealed partial class DingTalkGateMiddleware(
             if (faults.TryTake(operation) is { } fault)
             {
                 LogFault(logger, fault.Kind, operation);
+                if (fault.Kind == FaultRule.ServerErrorAfter)
+                {
+                    throw await RunThenFailAsync(context, api, family);
+                }
+
                 await DingTalkFaults.Answer(fault, family, context.RequestAborted);
             }
 
@@ -78,6 +83,37 @@ internal sealed partial class DingTalkGateMiddleware(
                 ? DingTalkException.Api(500, DingTalkCodes.ServiceUnavailable, "The request has failed due to a temporary failure of the server.")
                 : DingTalkException.Oapi(DingTalkCodes.SystemBusy, DingTalkCodes.SystemBusyMessage));
         }
+    }
+
+    /// <summary>
+    /// Carries the call out with its answer kept back and returns the server error to answer instead: the effect (a started
+    /// approval, a sent message) is there, the caller sees a failure it will retry — what a lost answer looks like.
+    /// </summary>
+    private async Task<DingTalkException> RunThenFailAsync(HttpContext context, DingTalkApi api, DingTalkFamily family)
+    {
+        var original = context.Response.Body;
+        await using var discarded = new MemoryStream();
+        context.Response.Body = discarded;
+        try
+        {
+            if (api.RequiresToken)
+            {
+                context.Features.Set(Authenticate(context, family));
+            }
+
+            await next(context);
+        }
+        catch (DingTalkException)
+        {
+            // The call failed on its own: the injected failure stands in for that answer too.
+        }
+        finally
+        {
+            context.Response.Body = original;
+        }
+
+        context.Response.Clear();
+        return DingTalkFaults.ServerError(family, "(injected fault, after the call was carried out)");
     }
 
     /// <summary>

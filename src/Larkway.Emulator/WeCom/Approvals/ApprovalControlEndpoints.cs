@@ -1,3 +1,4 @@
+using Larkway.Emulator.WeCom.Callbacks;
 using Larkway.Emulator.WeCom.Platform;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -8,8 +9,9 @@ namespace Larkway.Emulator.WeCom.Approvals;
 
 /// <summary>
 /// Test control of the approval app under <c>/_emulator/wecom</c>: <c>GET approval/templates</c> lists the corp's templates
-/// (id, name, controls) and <c>POST approvals/{sp_no}/decide {userid, action: approve | reject, speech?}</c> is an approver
-/// of the current node deciding, as in the WeCom app. The decision is sent as the encrypted <c>sys_approval_change</c>
+/// (id, name, controls), <c>POST approvals/{sp_no}/decide {userid, action: approve | reject, speech?}</c> is an approver
+/// of the current node deciding, as in the WeCom app, and <c>POST approvals/{sp_no}/withdraw {userid}</c> the applicant
+/// withdrawing (撤销: sp_status 4, StatuChangeEvent 6). The decision is sent as the encrypted <c>sys_approval_change</c>
 /// callback (StatuChangeEvent 2 approved, 3 rejected); answers <c>{sp_no, sp_status, delivered, delivery_id, error}</c>
 /// once the callback is answered (delivered is null without a callback URL). Refusals are 400/404 <c>{"error": "…"}</c>.
 /// </summary>
@@ -28,6 +30,52 @@ internal static class ApprovalControlEndpoints
             }),
         }));
         control.MapPost("approvals/{spNo}/decide", DecideAsync);
+        control.MapPost("approvals/{spNo}/withdraw", WithdrawAsync);
+    }
+
+    /// <summary><c>{userid}</c>: the applicant withdraws the application in WeCom's approval app (apps have no API for it).</summary>
+    private static async Task<IResult> WithdrawAsync(HttpContext context, [FromRoute] string spNo, ApprovalStore store, ApprovalDecisions decisions)
+    {
+        if (store.Find(spNo) is not { } application)
+        {
+            return WeComJson.Plain(new { error = $"no application has sp_no {spNo}" }, 404);
+        }
+
+        string? userId;
+        try
+        {
+            userId = Text((await WeComBody.ReadObjectAsync(context.Request)).Body, "userid");
+        }
+        catch (WeComException)
+        {
+            userId = null;
+        }
+
+        if (string.IsNullOrEmpty(userId))
+        {
+            return WeComJson.Plain(new { error = "send a JSON body {\"userid\": the applicant}" }, 400);
+        }
+
+        return await AnswerAsync(application, store, decisions.Withdraw(application, userId));
+    }
+
+    /// <summary>A refusal as a 400, else — once the callback is answered — the application's status and the delivery's outcome.</summary>
+    private static async Task<IResult> AnswerAsync(ApprovalApplication application, ApprovalStore store, (string? Problem, Task<WeComCallbackOutcome?> Delivery) change)
+    {
+        if (change.Problem is not null)
+        {
+            return WeComJson.Plain(new { error = change.Problem }, 400);
+        }
+
+        var outcome = await change.Delivery;
+        return WeComJson.Plain(new
+        {
+            sp_no = application.SpNo,
+            sp_status = store.Read(application, a => a.Status),
+            delivered = outcome?.Delivered,
+            delivery_id = outcome?.DeliveryId,
+            error = outcome?.Error,
+        });
     }
 
     private static async Task<IResult> DecideAsync(HttpContext context, [FromRoute] string spNo, ApprovalStore store, ApprovalDecisions decisions)
@@ -54,21 +102,7 @@ internal static class ApprovalControlEndpoints
             return WeComJson.Plain(new { error = "userid and action (approve or reject) are required" }, 400);
         }
 
-        var (problem, delivery) = decisions.Decide(application, userId, action == "approve", Text(body, "speech"));
-        if (problem is not null)
-        {
-            return WeComJson.Plain(new { error = problem }, 400);
-        }
-
-        var outcome = await delivery;
-        return WeComJson.Plain(new
-        {
-            sp_no = application.SpNo,
-            sp_status = store.Read(application, a => a.Status),
-            delivered = outcome?.Delivered,
-            delivery_id = outcome?.DeliveryId,
-            error = outcome?.Error,
-        });
+        return await AnswerAsync(application, store, decisions.Decide(application, userId, action == "approve", Text(body, "speech")));
     }
 
     private static string? Text(System.Text.Json.JsonElement body, string name) =>

@@ -4,8 +4,9 @@ using Larkway.Emulator.WeCom.State;
 namespace Larkway.Emulator.WeCom.Approvals;
 
 /// <summary>
-/// An approver's decision, however it is made (the test control or the approval page): the application moves on and
-/// the encrypted <c>sys_approval_change</c> callback (StatuChangeEvent 2 approved, 3 rejected) goes to the app.
+/// An approver's decision, however it is made (the test control or the approval page), or the applicant's withdrawal: the
+/// application moves on and the encrypted <c>sys_approval_change</c> callback (StatuChangeEvent 2 approved, 3 rejected,
+/// 6 withdrawn) goes to the app.
 /// </summary>
 internal sealed class ApprovalDecisions(ApprovalStore store, WeComOrg org, WeComCallbackSender callbacks, TimeProvider time)
 {
@@ -23,4 +24,19 @@ internal sealed class ApprovalDecisions(ApprovalStore store, WeComOrg org, WeCom
         var xml = ApprovalEndpoints.ChangeXml(org, store, application, approve ? 2 : 3, time);
         return (null, callbacks.DeliverAsync("event", xml, CancellationToken.None));
     }
+
+    /// <summary>The applicant withdraws the application (<see cref="ApprovalStore.Withdraw"/>); sent as StatuChangeEvent 6 (撤销).</summary>
+    public (string? Problem, Task<WeComCallbackOutcome?> Delivery) Withdraw(ApprovalApplication application, string userId)
+    {
+        if (store.Withdraw(application, userId) is { } problem)
+        {
+            return (problem, Task.FromResult<WeComCallbackOutcome?>(null));
+        }
+
+        var xml = ApprovalEndpoints.ChangeXml(org, store, application, WithdrawnEvent, time);
+        return (null, callbacks.DeliverAsync("event", xml, CancellationToken.None));
+    }
+
+    /// <summary>The <c>StatuChangeEvent</c> of a withdrawal (撤销).</summary>
+    public const int WithdrawnEvent = 6;
 }

@@ -174,6 +174,30 @@ internal sealed class ApprovalStore(TimeProvider time, StateRevision revision)
         }
     }
 
+    /// <summary>
+    /// The applicant withdraws (撤销) an application still in review, as in WeCom's approval app: sp_status 4 (已撤销), its
+    /// undecided approvers left undecided. Returns why not, or null.
+    /// </summary>
+    public string? Withdraw(ApprovalApplication application, string userId)
+    {
+        lock (_gate)
+        {
+            if (!string.Equals(application.Creator, userId, StringComparison.OrdinalIgnoreCase))
+            {
+                return $"only the applicant ({application.Creator}) may withdraw application {application.SpNo}";
+            }
+
+            if (application.Status != 1)
+            {
+                return $"application {application.SpNo} is no longer in review (sp_status {application.Status})";
+            }
+
+            application.Status = 4;
+            revision.Advance();
+            return null;
+        }
+    }
+
     /// <summary>Reads an application under the lock, so a decision never shows half made.</summary>
     public T Read<T>(ApprovalApplication application, Func<ApprovalApplication, T> read)
     {

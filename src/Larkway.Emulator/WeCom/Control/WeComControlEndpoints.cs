@@ -72,7 +72,7 @@ internal static class WeComControlEndpoints
         var kind = body?.Str("kind");
         if (endpoint is null || kind is null || !WeComFaults.IsKnownKind(kind))
         {
-            return Refuse(400, "endpoint (\"POST /cgi-bin/message/send\" or \"*\") and kind (server_error, system_busy, rate_limit, concurrency_limit, invalid_token, expired_token or delay) are required");
+            return Refuse(400, "endpoint (\"POST /cgi-bin/message/send\" or \"*\") and kind (server_error, server_error_after, system_busy, rate_limit, concurrency_limit, invalid_token, expired_token or delay) are required");
         }
 
         long? count, delay, every;

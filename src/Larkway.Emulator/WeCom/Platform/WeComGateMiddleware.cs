@@ -46,6 +46,11 @@ internal sealed partial class WeComGateMiddleware(
             if (faults.TryTake(operation) is { } fault)
             {
                 LogFault(logger, fault.Kind, operation);
+                if (fault.Kind == FaultRule.ServerErrorAfter)
+                {
+                    throw await RunThenFailAsync(context, api);
+                }
+
                 await AnswerAsync(fault, context.RequestAborted);
             }
 
@@ -91,6 +96,39 @@ internal sealed partial class WeComGateMiddleware(
         };
     }
 
+    /// <summary>
+    /// Carries the call out with its answer kept back and returns the gateway's 502 to answer instead: the effect (a
+    /// submitted application, a sent message) is there, the caller sees a failure it will retry — a lost answer.
+    /// </summary>
+    private async Task<WeComException> RunThenFailAsync(HttpContext context, WeComApi api)
+    {
+        var original = context.Response.Body;
+        await using var discarded = new MemoryStream();
+        context.Response.Body = discarded;
+        try
+        {
+            if (api.RequiresToken)
+            {
+                context.Features.Set(Authenticate(context));
+            }
+
+            await next(context);
+        }
+        catch (WeComException)
+        {
+            // The call failed on its own: the injected failure stands in for that answer too.
+        }
+        finally
+        {
+            context.Response.Body = original;
+        }
+
+        context.Response.Clear();
+        return BadGateway("(injected fault, after the call was carried out)");
+    }
+
+    private static WeComException BadGateway(string note) => new(WeComCodes.SystemBusy, "bad gateway " + note, httpStatus: 502);
+
     /// <summary>Delays (real time: the fault models the network), or throws the fault's answer.</summary>
     private async Task AnswerAsync(FaultRule fault, CancellationToken cancellationToken)
     {
@@ -100,7 +138,7 @@ internal sealed partial class WeComGateMiddleware(
                 await Task.Delay(TimeSpan.FromMilliseconds(Math.Max(0, fault.DelayMs ?? 1000)), cancellationToken);
                 return;
             case FaultRule.ServerError:
-                throw new WeComException(WeComCodes.SystemBusy, "bad gateway (injected fault)", httpStatus: 502);
+                throw BadGateway("(injected fault)");
             case WeComFaults.SystemBusy:
                 throw WeComException.Of(WeComCodes.SystemBusy);
             case FaultRule.RateLimit:

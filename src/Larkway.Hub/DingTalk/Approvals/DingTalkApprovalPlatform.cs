@@ -92,7 +92,8 @@ internal sealed class DingTalkApprovalPlatform(HubDingTalkClients apps) : IAppro
     /// <inheritdoc />
     /// <remarks>
     /// Lists the template's instances started since the first attempt (less <see cref="ClockSlack"/>), page by page, and
-    /// adopts the first (oldest) whose originator is the applicant and whose form holds the values the create sends.
+    /// adopts the first (oldest) whose originator is the applicant and whose form holds the values the create sends, and
+    /// that no other approval holds (<see cref="ApprovalCreate.Taken"/>, not even read).
     /// </remarks>
     public async Task<string?> FindCreatedAsync(string app, ApprovalCreate create, CancellationToken cancellationToken)
     {
@@ -104,7 +105,7 @@ internal sealed class DingTalkApprovalPlatform(HubDingTalkClients apps) : IAppro
         {
             var page = await client.Workflow.ListInstanceIdsAsync(create.Definition, create.FirstAttemptAt - ClockSlack, nextToken: token, cancellationToken: cancellationToken)
                 .ConfigureAwait(false);
-            foreach (var id in page.Ids)
+            foreach (var id in page.Ids.Where(i => !create.Taken.Contains(i)))
             {
                 var instance = await client.Workflow.GetAsync(id, cancellationToken).ConfigureAwait(false);
                 if (instance.OriginatorUserId == create.Applicant && DingTalkApprovalForm.Holds(instance.FormComponentValues, values))

@@ -73,7 +73,8 @@ internal sealed class WeComApprovalPlatform(HubWeComClients clients, HubAppRegis
     /// <summary>
     /// The applicant's applications of the template since the first attempt (less <see cref="ClockSlack"/>, and no more
     /// than <see cref="MaxListSpan"/> back, the most WeCom lists), oldest first: the first whose applicant is the
-    /// applicant and whose form holds what <see cref="CreateAsync"/> sends.
+    /// applicant and whose form holds what <see cref="CreateAsync"/> sends, and that no other approval holds
+    /// (<see cref="ApprovalCreate.Taken"/>, not even read).
     /// </summary>
     public async Task<string?> FindCreatedAsync(string app, ApprovalCreate create, CancellationToken cancellationToken)
     {
@@ -90,6 +91,11 @@ internal sealed class WeComApprovalPlatform(HubWeComClients clients, HubAppRegis
         WeComApprovalFilter[] filters = [WeComApprovalFilter.Creator(create.Applicant), WeComApprovalFilter.Template(create.Definition)];
         await foreach (var spNo in client.Approvals.ListNumbersAsync(start, end, filters, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
+            if (create.Taken.Contains(spNo))
+            {
+                continue;
+            }
+
             var detail = await client.Approvals.GetAsync(spNo, cancellationToken).ConfigureAwait(false);
             if (string.Equals(detail.Applyer?.UserId, create.Applicant, StringComparison.OrdinalIgnoreCase)
                 && (detail.TemplateId is null || detail.TemplateId == create.Definition)
