@@ -38,6 +38,7 @@ public static class HubApprovalsServiceCollectionExtensions
         services.AddMetrics();
         services.TryAddSingleton<Larkway.Hub.Platform.Observability.CardTelemetry>();
         services.AddPlatformSeam<IApprovalPlatform>();
+        services.TryAddSingleton<ApprovalTelemetry>();
         services.TryAddSingleton<ApprovalPlatforms>();
         services.TryAddSingleton<ApprovalPeople>();
         services.TryAddSingleton<ApprovalStore>();
