@@ -9,8 +9,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Larkway.Integration.Tests.Hub;
 
 /// <summary>
-/// The approvals' instruments, tagged per platform: approvals created on DingTalk and WeCom in the sandbox (and one
-/// repeated) count under their own platform, each create is timed under it, and an approval WeCom's approver decides
+/// The approvals' instruments, tagged per platform: approvals created on Feishu, DingTalk and WeCom in the sandbox (and
+/// one repeated) count under their own platform, each create is timed under it, and an approval WeCom's approver decides
 /// counts as approved on WeCom with its callback's lag — read from this Hub's meter only (its <c>IMeterFactory</c> scope).
 /// </summary>
 public sealed class HubApprovalMetricsTests
@@ -22,7 +22,7 @@ public sealed class HubApprovalMetricsTests
     };
 
     [Fact]
-    public async Task Approvals_on_DingTalk_and_WeCom_are_counted_under_their_own_platform()
+    public async Task Approvals_on_Feishu_DingTalk_and_WeCom_are_counted_under_their_own_platform()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
         await using var hub = await HubSandbox.StartAsync(Fast);
@@ -46,6 +46,16 @@ public sealed class HubApprovalMetricsTests
             idempotency_key = "metrics-wecom",
         }, HttpStatusCode.Created);
 
+        await SubmitAsync(client, new
+        {
+            definition = Larkway.Emulator.Seed.DefaultApprovals.PaymentCode,
+            applicant = new { email = "alice@example.com" },
+            form = new { amount = new { value = 300, currency = "CNY" }, reason = "Taxi", method = "bank" },
+            idempotency_key = "metrics-feishu",
+        }, HttpStatusCode.Created);
+
+        recorded.Sum("larkway.hub.approvals.created", ("platform", "feishu"), ("outcome", "created")).ShouldBe(1);
+        recorded.Sum("larkway.hub.approvals.created", ("platform", "feishu"), ("app", "")).ShouldBe(1);
         recorded.Sum("larkway.hub.approvals.created", ("platform", "dingtalk"), ("outcome", "created")).ShouldBe(1);
         recorded.Sum("larkway.hub.approvals.created", ("platform", "dingtalk"), ("outcome", "duplicate")).ShouldBe(1);
         recorded.Sum("larkway.hub.approvals.created", ("platform", "wecom"), ("outcome", "created")).ShouldBe(1);
@@ -53,6 +63,7 @@ public sealed class HubApprovalMetricsTests
         recorded.Sum("larkway.hub.approvals.created", ("app", "wecom-sandbox")).ShouldBe(1);
         recorded.Count("larkway.hub.approvals.create.duration", ("platform", "dingtalk")).ShouldBe(1);
         recorded.Count("larkway.hub.approvals.create.duration", ("platform", "wecom")).ShouldBe(1);
+        recorded.Count("larkway.hub.approvals.create.duration", ("platform", "feishu")).ShouldBe(1);
         recorded.Sum("larkway.hub.approvals.outcomes").ShouldBe(0);
 
         var spNo = weCom.GetProperty("instance_code").GetString()!;
@@ -83,13 +94,21 @@ public sealed class HubApprovalMetricsTests
             idempotency_key = "list-wecom",
         }, HttpStatusCode.Created);
 
-        foreach (var (platform, only) in new[] { ("dingtalk", dingTalk), ("wecom", weCom) })
+        var feishu = await SubmitAsync(client, new
+        {
+            definition = Larkway.Emulator.Seed.DefaultApprovals.PaymentCode,
+            applicant = new { email = "alice@example.com" },
+            form = new { amount = new { value = 10, currency = "CNY" }, reason = "Pens", method = "bank" },
+            idempotency_key = "list-feishu",
+        }, HttpStatusCode.Created);
+
+        foreach (var (platform, only) in new[] { ("feishu", feishu), ("dingtalk", dingTalk), ("wecom", weCom) })
         {
             var page = await client.GetFromJsonAsync<JsonElement>($"/api/v1/approvals?platform={platform}");
             page.GetProperty("items").EnumerateArray().Select(a => a.GetProperty("id").GetString()).ShouldBe([only.GetProperty("id").GetString()]);
         }
 
-        (await client.GetFromJsonAsync<JsonElement>("/api/v1/approvals?platform=feishu")).GetProperty("items").GetArrayLength().ShouldBe(0);
+        (await client.GetFromJsonAsync<JsonElement>("/api/v1/approvals?platform=wecom&status=approved")).GetProperty("items").GetArrayLength().ShouldBe(0);
 
         using (var unknown = await client.GetAsync(new Uri("/api/v1/approvals?platform=DingTalk&status=nope", UriKind.Relative)))
         {
