@@ -10,23 +10,26 @@ namespace Larkway.Hub.Approvals;
 /// The approvals' alert rules, each counting per platform (the approval's stored <c>platform</c>), so an operator sees
 /// which platform's creates go wrong: creates that failed within a window, and creates still submitting for too long.
 /// </summary>
-internal abstract class ApprovalAlert(IDbContextFactory<HubDbContext> contexts, HubDatabaseInitializer initializer) : IRoomAlert
+internal abstract class ApprovalAlert(
+    IDbContextFactory<HubDbContext> contexts, HubDatabaseInitializer initializer, string name, string title, string thresholdUnit, double defaultThreshold, double maxThreshold,
+    TimeSpan? defaultWindow) : IRoomAlert
 {
-    public abstract string Name { get; }
+    public string Name => name;
 
-    public abstract string ConfigName { get; }
+    /// <summary>The name in PascalCase without its underscores: <c>approvals_failed</c> → <c>ApprovalsFailed</c>.</summary>
+    public string ConfigName => string.Concat(name.Split('_').Select(part => char.ToUpperInvariant(part[0]) + part[1..]));
 
-    public abstract string Title { get; }
+    public string Title => title;
 
-    public abstract string ThresholdUnit { get; }
+    public string ThresholdUnit => thresholdUnit;
 
-    public abstract double DefaultThreshold { get; }
+    public double DefaultThreshold => defaultThreshold;
 
-    public abstract double MinThreshold { get; }
+    public double MinThreshold => 1;
 
-    public abstract double MaxThreshold { get; }
+    public double MaxThreshold => maxThreshold;
 
-    public abstract TimeSpan? DefaultWindow { get; }
+    public TimeSpan? DefaultWindow => defaultWindow;
 
     public abstract string Describe(AlertRuleSettings settings);
 
@@ -54,24 +57,9 @@ internal abstract class ApprovalAlert(IDbContextFactory<HubDbContext> contexts, 
 }
 
 /// <summary><c>approvals_failed</c>: <c>Threshold</c> or more approvals of one platform failed to be created within <c>Window</c>.</summary>
-internal sealed class ApprovalsFailedAlert(IDbContextFactory<HubDbContext> contexts, HubDatabaseInitializer initializer) : ApprovalAlert(contexts, initializer)
+internal sealed class ApprovalsFailedAlert(IDbContextFactory<HubDbContext> contexts, HubDatabaseInitializer initializer)
+    : ApprovalAlert(contexts, initializer, "approvals_failed", "Approvals failed to be created", "approvals", 1, 1_000_000, TimeSpan.FromMinutes(15))
 {
-    public override string Name => "approvals_failed";
-
-    public override string ConfigName => "ApprovalsFailed";
-
-    public override string Title => "Approvals failed to be created";
-
-    public override string ThresholdUnit => "approvals";
-
-    public override double DefaultThreshold => 1;
-
-    public override double MinThreshold => 1;
-
-    public override double MaxThreshold => 1_000_000;
-
-    public override TimeSpan? DefaultWindow => TimeSpan.FromMinutes(15);
-
     public override string Describe(AlertRuleSettings settings) =>
         $"{N(settings.Threshold)} or more approvals of one platform fail to be created (refused, or out of attempts) within {W(settings.Window)}";
 
@@ -96,24 +84,9 @@ internal sealed class ApprovalsFailedAlert(IDbContextFactory<HubDbContext> conte
 }
 
 /// <summary><c>approvals_stuck</c>: an approval has been submitting (its instance not created yet) for longer than <c>Threshold</c> minutes.</summary>
-internal sealed class ApprovalsStuckAlert(IDbContextFactory<HubDbContext> contexts, HubDatabaseInitializer initializer) : ApprovalAlert(contexts, initializer)
+internal sealed class ApprovalsStuckAlert(IDbContextFactory<HubDbContext> contexts, HubDatabaseInitializer initializer)
+    : ApprovalAlert(contexts, initializer, "approvals_stuck", "Approvals stuck submitting", "minutes", 30, 10_080, null)
 {
-    public override string Name => "approvals_stuck";
-
-    public override string ConfigName => "ApprovalsStuck";
-
-    public override string Title => "Approvals stuck submitting";
-
-    public override string ThresholdUnit => "minutes";
-
-    public override double DefaultThreshold => 30;
-
-    public override double MinThreshold => 1;
-
-    public override double MaxThreshold => 10_080;
-
-    public override TimeSpan? DefaultWindow => null;
-
     public override string Describe(AlertRuleSettings settings) =>
         $"an approval has been submitting (its platform has not created it yet) for longer than {W(TimeSpan.FromMinutes(settings.Threshold))}";
 
