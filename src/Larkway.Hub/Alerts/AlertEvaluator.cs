@@ -60,7 +60,9 @@ internal sealed partial class AlertEvaluator(
             {
                 try
                 {
-                    check = rule.Check(snapshot);
+                    check = rule.Rule.Room is { } room
+                        ? await room.CheckAsync(rule, snapshot.Now, cancellationToken).ConfigureAwait(false)
+                        : rule.Check(snapshot);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {

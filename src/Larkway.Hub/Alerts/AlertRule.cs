@@ -173,6 +173,18 @@ internal sealed class AlertRule
                     : $"Every enabled {kind.Platform} app's {kind.Noun} is held (or there is none).");
         });
 
+    /// <summary>
+    /// A room's rule over what it stores (<see cref="IRoomAlert"/>): the evaluator asks the room
+    /// (<see cref="IRoomAlert.CheckAsync"/>) instead of reading the snapshot.
+    /// </summary>
+    internal static AlertRule OfRoom(IRoomAlert alert) => new(
+        alert.Name, alert.ConfigName, alert.Title, alert.ThresholdUnit, alert.DefaultThreshold, alert.MinThreshold, alert.MaxThreshold, alert.DefaultWindow,
+        hasMinSamples: false, alert.Describe,
+        (_, _) => throw new InvalidOperationException($"The rule {alert.Name} is checked by its room (IRoomAlert.CheckAsync), not over the snapshot."))
+    {
+        Room = alert,
+    };
+
     private readonly Func<AlertRuleSettings, AlertSnapshot, AlertCheck> _evaluate;
     private readonly Func<AlertRuleSettings, string> _describe;
 
@@ -201,6 +213,9 @@ internal sealed class AlertRule
 
     /// <summary>The name stored and shown, e.g. <c>api_error_rate</c>.</summary>
     public string Name { get; }
+
+    /// <summary>The room that checks the rule (<see cref="OfRoom"/>); null for a rule over the snapshot.</summary>
+    public IRoomAlert? Room { get; private init; }
 
     /// <summary>The key under <c>Larkway:Alerts:Rules</c>, e.g. <c>ApiErrorRate</c>.</summary>
     public string ConfigName { get; }

@@ -19,7 +19,7 @@ internal sealed record LongConnectionAlert(string Name, string ConfigName, strin
 /// </summary>
 internal sealed class AlertRules
 {
-    public AlertRules(IEnumerable<LongConnectionAlert> connections, IEnumerable<RefusedCallbacksAlert>? refusals = null)
+    public AlertRules(IEnumerable<LongConnectionAlert> connections, IEnumerable<RefusedCallbacksAlert>? refusals = null, IEnumerable<IRoomAlert>? rooms = null)
     {
         ArgumentNullException.ThrowIfNull(connections);
         Refusals = [.. (refusals ?? []).DistinctBy(r => r.ConfigName)];
@@ -28,6 +28,7 @@ internal sealed class AlertRules
             .. AlertRule.Leading,
             .. connections.DistinctBy(c => c.ConfigName).Select(AlertRule.ConnectionNotHeld),
             .. Refusals.Select(AlertRule.CallbacksRefused),
+            .. (rooms ?? []).DistinctBy(r => r.ConfigName).Select(AlertRule.OfRoom),
         ];
     }
 

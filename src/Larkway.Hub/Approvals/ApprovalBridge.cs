@@ -15,7 +15,8 @@ internal sealed partial class ApprovalBridge(
     ApprovalStore store,
     ApprovalPlatforms platforms,
     Cards.ApprovalCards cards,
-    ILogger<ApprovalBridge> logger)
+    ILogger<ApprovalBridge> logger,
+    ApprovalTelemetry? telemetry = null)
 {
     /// <summary>Sources of a transition, as the history and callbacks name them.</summary>
     public const string FromEvent = "event";
@@ -41,6 +42,7 @@ internal sealed partial class ApprovalBridge(
         var platform = platforms.Of(approval);
         var app = approval.App ?? "";
         string instance;
+        var adopted = false;
         try
         {
             using var form = JsonDocument.Parse(approval.Form);
@@ -52,6 +54,7 @@ internal sealed partial class ApprovalBridge(
             if (found is not null)
             {
                 LogAdopted(logger, approval.Id, found);
+                adopted = true;
             }
 
             instance = found ?? await platform.Piece.CreateAsync(app, create, cancellationToken).ConfigureAwait(false);
@@ -63,6 +66,11 @@ internal sealed partial class ApprovalBridge(
 
         var created = await store.MarkCreatedAsync(approval.Id, instance, FromApi, cancellationToken).ConfigureAwait(false);
         var row = created?.Approval ?? approval;
+        if (created is { Added.Count: > 0 })
+        {
+            telemetry?.CreateEnded(row, adopted ? ApprovalTelemetry.Adopted : ApprovalTelemetry.Created);
+        }
+
         try
         {
             // Its first tasks, so the answer and the history show who must act; reconciliation reads it later anyway.
@@ -76,14 +84,8 @@ internal sealed partial class ApprovalBridge(
     }
 
     /// <summary>Gives up on a create whose attempts are used up: Failed with the last failure.</summary>
-    public async Task<ApprovalRow> GiveUpAsync(ApprovalRow approval, PlatformFailure failure, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(approval);
-        ArgumentNullException.ThrowIfNull(failure);
-        LogCreateFailed(logger, approval.Id, failure.Platform, failure.CodeText);
-        var failed = await store.MarkFailedAsync(approval.Id, failure, FromApi, cancellationToken).ConfigureAwait(false);
-        return failed?.Approval ?? approval;
-    }
+    public Task<ApprovalRow> GiveUpAsync(ApprovalRow approval, PlatformFailure failure, CancellationToken cancellationToken) =>
+        MarkFailedAsync(approval, failure, ApprovalTelemetry.Failed, cancellationToken);
 
     /// <summary>
     /// Reads the instance from its platform and applies it (<paramref name="source"/>: event, reconcile, card, api). Throws
@@ -181,7 +183,22 @@ internal sealed partial class ApprovalBridge(
             return new(await store.FindAsync(approval.Id, cancellationToken).ConfigureAwait(false) ?? approval, failure.Failure);
         }
 
-        return new(await GiveUpAsync(approval, failure.Failure, cancellationToken).ConfigureAwait(false), null);
+        return new(await MarkFailedAsync(approval, failure.Failure, ApprovalTelemetry.Refused, cancellationToken).ConfigureAwait(false), null);
+    }
+
+    /// <summary>Failed with the platform's failure; <paramref name="outcome"/>: refused, or failed when the attempts ran out.</summary>
+    private async Task<ApprovalRow> MarkFailedAsync(ApprovalRow approval, PlatformFailure failure, string outcome, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(approval);
+        ArgumentNullException.ThrowIfNull(failure);
+        LogCreateFailed(logger, approval.Id, failure.Platform, failure.CodeText);
+        var failed = await store.MarkFailedAsync(approval.Id, failure, FromApi, cancellationToken).ConfigureAwait(false);
+        if (failed is { Added.Count: > 0 })
+        {
+            telemetry?.CreateEnded(failed.Approval, outcome);
+        }
+
+        return failed?.Approval ?? approval;
     }
 
     [LoggerMessage(EventId = LogEvents.ApprovalBridgeCreateRetrying, Level = LogLevel.Warning, Message = "Creating the {Platform} instance of approval {ApprovalId} failed with code {Code}; it is tried again, and never made twice.")]

@@ -15,7 +15,8 @@ internal sealed class ApprovalService(
     ApprovalSubmissions submissions,
     ApprovalBridge bridge,
     ApprovalPlatforms platforms,
-    ApprovalPeople people)
+    ApprovalPeople people,
+    ApprovalTelemetry? telemetry = null)
 {
     /// <summary>How many approvals a page holds unless the caller asks for another number.</summary>
     public const int DefaultListLimit = 50;
@@ -76,10 +77,10 @@ internal sealed class ApprovalService(
     /// A page of the caller's approvals (every approval for the admin key), newest first, with their submissions;
     /// <see cref="ApprovalPage.Next"/> is set when the page is full.
     /// </summary>
-    public async Task<ApprovalPage> ListAsync(HubCaller caller, string? reference, ApprovalState? status, string? before, int limit, CancellationToken cancellationToken)
+    public async Task<ApprovalPage> ListAsync(HubCaller caller, string? reference, ApprovalState? status, string? before, int limit, CancellationToken cancellationToken, string? platform = null)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        var rows = await store.ListAsync(caller.IsAdmin ? null : caller.Id, reference, status, before, limit, cancellationToken).ConfigureAwait(false);
+        var rows = await store.ListAsync(caller.IsAdmin ? null : caller.Id, reference, status, before, limit, cancellationToken, platform).ConfigureAwait(false);
         var submitted = rows.Count == 0 ? null : await store.SubmissionsAsync([.. rows.Select(r => r.Id)], cancellationToken).ConfigureAwait(false);
         var persons = await PersonsAsync(rows, cancellationToken).ConfigureAwait(false);
         return new ApprovalPage(
@@ -211,6 +212,11 @@ internal sealed class ApprovalService(
         }
 
         var duplicate = result.Status == ApprovalCreateStatus.Existing;
+        if (duplicate)
+        {
+            telemetry?.CreateEnded(approval, ApprovalTelemetry.Duplicate);
+        }
+
         if (approval.Status == ApprovalState.Failed)
         {
             return new ApprovalRequestResult(ApprovalRequestOutcome.Refused, approval, Duplicate: duplicate);

@@ -21,7 +21,8 @@ internal sealed class ApprovalStore(
     WebhookStore webhooks,
     IOptions<ApprovalOptions> options,
     TimeProvider time,
-    Larkway.Hub.Platform.Units.PlatformPieces<IApprovalPlatform>? platforms = null)
+    Larkway.Hub.Platform.Units.PlatformPieces<IApprovalPlatform>? platforms = null,
+    ApprovalTelemetry? telemetry = null)
 {
     private const int MaxRounds = 8;
 
@@ -154,10 +155,11 @@ internal sealed class ApprovalStore(
     }
 
     /// <summary>
-    /// A page of approvals, newest first: the caller's own (all for null), optionally one reference or status, older than
-    /// the id <paramref name="before"/> (the previous page's last).
+    /// A page of approvals, newest first: the caller's own (all for null), optionally one reference, status or platform (as
+    /// its unit is named), older than the id <paramref name="before"/> (the previous page's last).
     /// </summary>
-    public async Task<IReadOnlyList<ApprovalRow>> ListAsync(string? caller, string? reference, ApprovalState? status, string? before, int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ApprovalRow>> ListAsync(
+        string? caller, string? reference, ApprovalState? status, string? before, int limit, CancellationToken cancellationToken, string? platform = null)
     {
         var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
         await using (db.ConfigureAwait(false))
@@ -176,6 +178,11 @@ internal sealed class ApprovalStore(
             if (status is { } s)
             {
                 query = query.Where(a => a.Status == s);
+            }
+
+            if (platform is not null)
+            {
+                query = query.Where(a => a.Platform == platform);
             }
 
             if (before is not null)
@@ -386,6 +393,7 @@ internal sealed class ApprovalStore(
                 var recorded = (await db.ApprovalTransitions.AsNoTracking().Where(t => t.ApprovalId == id).Select(t => t.Key)
                     .ToListAsync(cancellationToken).ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
                 var now = time.GetUtcNow();
+                var before = row.Status;
                 var changes = change(row, recorded, now);
                 var added = new List<ApprovalTransitionRow>(changes.Count);
                 var callbacks = 0;
@@ -397,10 +405,14 @@ internal sealed class ApprovalStore(
                     added.Add(transition);
                 }
 
-                foreach (var transition in added)
+                // When approvers acted, by the platform's clock: the callbacks of their tasks' transitions are timed from it.
+                var acted = new List<DateTimeOffset?>(added.Count);
+                for (var i = 0; i < added.Count; i++)
                 {
-                    callbacks += await webhooks.QueueAsync(db, transition.EventType, ApprovalCallbacks.EventId(row.Id, transition.Sequence),
-                        ApprovalCallbacks.Payload(row, transition, platforms?.Find(Apps.HubAppPlatform.Of(row.Platform))?.KeepsDeprecatedNames ?? false), cancellationToken).ConfigureAwait(false);
+                    var queued = await webhooks.QueueAsync(db, added[i].EventType, ApprovalCallbacks.EventId(row.Id, added[i].Sequence),
+                        ApprovalCallbacks.Payload(row, added[i], platforms?.Find(Apps.HubAppPlatform.Of(row.Platform))?.KeepsDeprecatedNames ?? false), cancellationToken).ConfigureAwait(false);
+                    callbacks += queued;
+                    acted.Add(queued > 0 && changes[i].State is null ? changes[i].Task?.EndTime : null);
                 }
 
                 try
@@ -416,6 +428,12 @@ internal sealed class ApprovalStore(
                 if (callbacks > 0)
                 {
                     webhooks.NotifySender();
+                }
+
+                if (telemetry is not null)
+                {
+                    telemetry.Changed(before, row, now);
+                    acted.ForEach(at => telemetry.CallbackQueued(row, at, now));
                 }
 
                 return new ApprovalApplied(row, added);

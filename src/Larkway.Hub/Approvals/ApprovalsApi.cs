@@ -20,7 +20,7 @@ public static class HubApprovalsEndpointRouteBuilderExtensions
     public const int MaxListLimit = 200;
 
     /// <summary>
-    /// Maps <c>POST /api/v1/approvals</c>, <c>GET /api/v1/approvals[?reference=&amp;status=&amp;limit=&amp;after=]</c>,
+    /// Maps <c>POST /api/v1/approvals</c>, <c>GET /api/v1/approvals[?reference=&amp;status=&amp;platform=&amp;limit=&amp;after=]</c>,
     /// <c>GET /api/v1/approvals/{id}</c> and <c>POST /api/v1/approvals/{id}/cancel</c> (an API key or the admin key; a key
     /// sees only its own approvals). Needs <c>AddHubApprovals</c>.
     /// </summary>
@@ -47,6 +47,7 @@ public static class HubApprovalsEndpointRouteBuilderExtensions
             .WithDescription("The caller's approvals (every caller's for the admin key), newest first, without their history.")
             .Query<string>("reference", "Only the approvals with this reference (your own id).")
             .Query<ApprovalState>("status", "Only approvals in this state.")
+            .Query<string>("platform", "Only approvals on this platform, named as approvals name it (their `platform`): one of the platforms with approvals in this Hub.")
             .Paged(ApprovalService.DefaultListLimit, MaxListLimit)
             .Answers<ApprovalListDto>(StatusCodes.Status200OK)
             .Refuses(StatusCodes.Status400BadRequest);
@@ -150,13 +151,18 @@ public static class HubApprovalsEndpointRouteBuilderExtensions
             : NotFound(id);
 
     private static async Task<Results<JsonHttpResult<ApprovalListDto>, ProblemHttpResult>> ListAsync(
-        HttpContext http, [FromServices] ApprovalService approvals, [FromServices] ApprovalPlatforms platforms, string? reference, string? status, string? limit, CancellationToken cancellationToken)
+        HttpContext http, [FromServices] ApprovalService approvals, [FromServices] ApprovalPlatforms platforms, string? reference, string? status, string? platform, string? limit, CancellationToken cancellationToken)
     {
         var problems = new List<ApprovalProblem>();
         var state = status is null ? null : ApprovalTransitions.Parse(status);
         if (status is not null && state is null)
         {
             problems.Add(new("status", "One of " + WireName<ApprovalState>.Choices + "."));
+        }
+
+        if (platform is not null && platforms.Find(platform) is null)
+        {
+            problems.Add(new("platform", "One of " + string.Join(", ", platforms.All.Select(p => p.Platform)) + " (the platforms with approvals in this Hub, as an approval's `platform` names them)."));
         }
 
         var limitProblems = new List<(string Field, string Message)>();
@@ -173,7 +179,7 @@ public static class HubApprovalsEndpointRouteBuilderExtensions
             return Invalid(problems);
         }
 
-        var page = await approvals.ListAsync(HubCaller.Of(http.User), reference, state, before, take, cancellationToken).ConfigureAwait(false);
+        var page = await approvals.ListAsync(HubCaller.Of(http.User), reference, state, before, take, cancellationToken, platform).ConfigureAwait(false);
         return TypedResults.Json(
             new ApprovalListDto([.. page.Items.Select(a => ApprovalWire.ToDto(a, platforms.KeepsDeprecatedNames(a.Approval.Platform)))], page.Next),
             HubApprovalsJsonContext.Default.ApprovalListDto);

@@ -38,6 +38,7 @@ public static class HubApprovalsServiceCollectionExtensions
         services.AddMetrics();
         services.TryAddSingleton<Larkway.Hub.Platform.Observability.CardTelemetry>();
         services.AddPlatformSeam<IApprovalPlatform>();
+        services.TryAddSingleton<ApprovalTelemetry>();
         services.TryAddSingleton<ApprovalPlatforms>();
         services.TryAddSingleton<ApprovalPeople>();
         services.TryAddSingleton<ApprovalStore>();
@@ -48,6 +49,10 @@ public static class HubApprovalsServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<INotificationCardHandler, ApprovalCardClicks>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<INotificationCardHandler, ApprovalRequestAction>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IInboxEventObserver, ApprovalEventObserver>());
+
+        // Their alert rules, run by the alerts when those are added (per platform: failed creates, creates stuck submitting).
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Larkway.Hub.Alerts.IRoomAlert, ApprovalsFailedAlert>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Larkway.Hub.Alerts.IRoomAlert, ApprovalsStuckAlert>());
         services.AddHubQueue<WorkItemRow, ApprovalSubmissions>(ApprovalSubmissions.QueueName, sp => sp.GetRequiredService<IOptions<ApprovalOptions>>().Value);
 
         // Every replica may compete for them; one with ReconcileEnabled / RemindersEnabled false never does. Decided here

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Larkway.Emulator.Hosting;
 using Larkway.Hub.Apps;
 using Larkway.Hub.Sandbox;
@@ -58,6 +59,8 @@ internal sealed class DingTalkSandbox : ISandboxPlatform
             [
                 $"  DingTalk: the app '{app.Name}' answers over Stream — write /help to it as a DingTalk user at {chat};",
                 $"    notify on DingTalk with \"app\": \"{app.Name}\" and recipients such as {{\"dingtalk_userid\": \"alice\"}} or {{\"dingtalk_mobile\": \"13800000002\"}}.",
+                $"    ask for an approval on DingTalk as Bob (the Emulator's Payment process), then decide as its approvers at {new Uri(start.Emulator.BaseUrl, "/dingtalk-approval")}:",
+                "      " + SandboxGuide.ApprovalCurl(start, ApprovalBody(app.Name), "sandbox-dingtalk-payment-"),
             ]
             : [];
         if (start.Emulator.DingTalkApiBaseUrl is { } apiHost)
@@ -69,4 +72,14 @@ internal sealed class DingTalkSandbox : ISandboxPlatform
         var ask = assistantApps.Contains(Name) ? $"    on DingTalk: write a question to the robot as any user at {chat}" : null;
         return new(lines, app is { Enabled: true }, ask);
     }
+
+    /// <summary>The Emulator's Payment process (its form: Amount, Reason), applied for by Bob (his DingTalk userid).</summary>
+    private static JsonObject ApprovalBody(string app) => new()
+    {
+        ["app"] = app,
+        ["definition"] = "PROC-LW-PAYMENT",
+        ["applicant"] = new JsonObject { ["user_id"] = "bob" },
+        ["form"] = new JsonObject { ["Amount"] = 1200, ["Reason"] = "Team offsite" },
+        ["reference"] = "PAY-DT-1001",
+    };
 }

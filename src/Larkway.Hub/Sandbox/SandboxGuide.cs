@@ -260,6 +260,18 @@ internal static partial class SandboxGuide
     internal static string ApprovalCurl(Uri hub, string body) =>
         $"curl -sS {new Uri(hub, "/api/v1/approvals")} -H \"Authorization: Bearer $LARKWAY_ADMIN_KEY\" -H 'Content-Type: application/json' -d '{body}'";
 
+    /// <summary>
+    /// A platform's approval request for its banner lines (<see cref="SandboxBanner.Lines"/>): <paramref name="body"/> with an
+    /// idempotency key new at each start (<paramref name="keyPrefix"/> and the time), so pasting it after a restart asks again.
+    /// </summary>
+    internal static string ApprovalCurl(SandboxStart start, JsonObject body, string keyPrefix)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        ArgumentNullException.ThrowIfNull(body);
+        body["idempotency_key"] = KeyOf(keyPrefix, start.Services.GetService(typeof(TimeProvider)) as TimeProvider ?? TimeProvider.System);
+        return ApprovalCurl(start.HubBaseUrl, body.ToJsonString());
+    }
+
     /// <summary>The sample Payment definition's request (its form: amount, reason, payment method).</summary>
     internal static string PaymentBody(TimeProvider time)
     {

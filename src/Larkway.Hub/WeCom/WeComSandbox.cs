@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Larkway.Emulator.Hosting;
 using Larkway.Emulator.WeCom.AiBot;
 using Larkway.Hub.Apps;
@@ -61,9 +62,25 @@ internal sealed class WeComSandbox : ISandboxPlatform
             return new([], false, ask);
         }
 
-        IReadOnlyList<string> lines = app.Enabled || problem is not null ? [Line(app, problem, chat)] : [];
+        List<string> lines = app.Enabled || problem is not null ? [Line(app, problem, chat)] : [];
+        if (app.Enabled && problem is null)
+        {
+            lines.Add($"    ask for an approval on WeCom as alice (the Emulator's payment template), then decide as its approver at {new Uri(start.Emulator.BaseUrl, "/wecom-approval")}:");
+            lines.Add("      " + SandboxGuide.ApprovalCurl(start, ApprovalBody(app.Name), "sandbox-wecom-payment-"));
+        }
+
         return new(lines, app.Enabled && problem is null, ask);
     }
+
+    /// <summary>The Emulator's payment template (its controls: Money-1, Text-1), applied for by alice (her WeCom userid).</summary>
+    private static JsonObject ApprovalBody(string app) => new()
+    {
+        ["app"] = app,
+        ["definition"] = "3TmApprovalPaymentLarkwayDevTemplate0001",
+        ["applicant"] = new JsonObject { ["user_id"] = "alice" },
+        ["form"] = new JsonObject { ["Money-1"] = 1200, ["Text-1"] = "Team offsite" },
+        ["reference"] = "PAY-WC-1001",
+    };
 
     private static string Line(HubAppInfo app, string? problem, Uri chat) => problem is not null
         ? $"  WeCom: the Emulator's WeCom members are not answered: {problem}."

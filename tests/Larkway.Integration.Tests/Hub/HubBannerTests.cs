@@ -44,7 +44,7 @@ public sealed partial class HubBannerTests
 
         // The example as a shell would run it: its URL, its body, the admin key from the environment.
         var curls = output.Where(l => l.Contains("curl -sS", StringComparison.Ordinal)).Select(l => CurlLine().Match(l)).ToList();
-        curls.Count.ShouldBe(4, "a notification, an approval with each sample definition, and a requisition on three platforms");
+        curls.Count.ShouldBe(6, "a notification, an approval with each sample definition, an approval on DingTalk and on WeCom, and a requisition on three platforms");
         using var http = new HttpClient();
         var (status, accepted) = await RunAsync(http, curls[0], adminKey);
         status.ShouldBe(HttpStatusCode.Accepted, accepted);
@@ -59,11 +59,26 @@ public sealed partial class HubBannerTests
             tasks.ShouldContain(t => t.GetProperty("status").GetString() == "pending", body);
         }
 
+        // The DingTalk and WeCom approvals, as pasted: each created on its platform's sandbox app and waiting for an approver
+        // there; the lines before them say where those approvers decide, a page that opens.
+        foreach (var (approval, platform, page) in new[] { (curls[3], "dingtalk", "/dingtalk-approval"), (curls[4], "wecom", "/wecom-approval") })
+        {
+            var (created, body) = await RunAsync(http, approval, adminKey);
+            created.ShouldBe(HttpStatusCode.Created, body);
+            var root = JsonDocument.Parse(body).RootElement;
+            root.GetProperty("platform").GetString().ShouldBe(platform, body);
+            root.GetProperty("tasks").EnumerateArray().ShouldContain(t => t.GetProperty("status").GetString() == "pending", body);
+            var decideAt = new Uri(emulator, page).AbsoluteUri;
+            output.ShouldContain(l => l.Contains("ask for an approval on", StringComparison.Ordinal) && l.TrimEnd().EndsWith(decideAt + ":", StringComparison.Ordinal), platform);
+            using var opened = await http.GetAsync(decideAt);
+            opened.StatusCode.ShouldBe(HttpStatusCode.OK, platform);
+        }
+
         // The requisition to Alice, Carol and (its approver) Bob: said with each platform's sandbox person, in the rooms' order,
         // and accepted for the three of them.
         output.ShouldContain(l => l.Trim() == "one notification, three platforms: Alice is reached on Feishu, Bob on DingTalk and Carol on WeCom (their preferred platforms,");
         output.ShouldContain(l => l.Trim() == "set on their directory pages); a requisition to all three — each presses Approve where they are:");
-        var (three, threeBody) = await RunAsync(http, curls[3], adminKey);
+        var (three, threeBody) = await RunAsync(http, curls[5], adminKey);
         three.ShouldBe(HttpStatusCode.Accepted, threeBody);
         JsonDocument.Parse(threeBody).RootElement.GetProperty("recipients").GetInt32().ShouldBe(3);
 
@@ -94,7 +109,7 @@ public sealed partial class HubBannerTests
         output.ShouldContain(l => l.TrimStart().StartsWith("on WeCom: write a question to the app, or to the AI bot", StringComparison.Ordinal) && l.Contains(weComChat, StringComparison.Ordinal));
 
         // The requisition reaches all three before the Hub stops (a send cut off by the stop would rightly be a warning).
-        var requisition = new Uri(new Uri(curls[3].Groups["url"].Value), "/api/v1/notifications/" + JsonDocument.Parse(threeBody).RootElement.GetProperty("id").GetString());
+        var requisition = new Uri(new Uri(curls[5].Groups["url"].Value), "/api/v1/notifications/" + JsonDocument.Parse(threeBody).RootElement.GetProperty("id").GetString());
         await HubSandbox.WaitUntilAsync(() => StatusOf(http, requisition, adminKey) == "sent", "the requisition sent on the three platforms", seconds: 60);
 
         // The whole first-hour flow, start to stop, says nothing a reader of the log must act on.
