@@ -16,19 +16,11 @@ namespace Larkway.Integration.Tests.Hub;
 /// </summary>
 public sealed class HubApprovalCardsOnEveryPlatformTests
 {
-    private static readonly Dictionary<string, string?> Fast = new()
-    {
-        ["Larkway:Webhooks:PollInterval"] = "00:00:00.050",
-        ["Larkway:Webhooks:RetryDelays:0"] = "00:00:00.100",
-        ["Larkway:Approvals:PollInterval"] = "00:00:00.050",
-        ["Larkway:Approvals:RetryDelays:0"] = "00:00:00.100",
-    };
-
     [Fact]
     public async Task On_DingTalk_each_approver_decides_from_their_card_and_a_press_in_anothers_name_decides_nothing()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
-        await using var hub = await HubSandbox.StartAsync(new Dictionary<string, string?>(Fast) { ["Larkway:Directory:AlsoFrom:0"] = "dingtalk-sandbox" });
+        await using var hub = await HubSandbox.StartAsync(new Dictionary<string, string?>(HubApprovalsOnEveryPlatformTests.Fast) { ["Larkway:Directory:AlsoFrom:0"] = "dingtalk-sandbox" });
         using var client = Admin(hub);
         await SubscribeAsync(client, receiver);
 
@@ -79,7 +71,7 @@ public sealed class HubApprovalCardsOnEveryPlatformTests
 
         // The approval ends rejected, decided where each approver works, and the business system hears it with the platform.
         await HubSandbox.WaitUntilAsync(
-            () => receiver.At("/approvals").Any(r => Is(r.Body, id, "larkway.approval.rejected", "dingtalk")),
+            () => receiver.At("/approvals").Any(r => HubApprovalsOnEveryPlatformTests.Is(r.Body, id, "larkway.approval.rejected", "dingtalk")),
             "the rejected callback", seconds: 60);
         var ended = await client.GetFromJsonAsync<JsonElement>($"/api/v1/approvals/{id}");
         ended.GetProperty("status").GetString().ShouldBe("rejected");
@@ -114,7 +106,7 @@ public sealed class HubApprovalCardsOnEveryPlatformTests
     public async Task On_WeCom_the_approvers_card_says_to_decide_in_WeComs_approval_app_and_a_card_with_the_outcome_follows()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
-        await using var hub = await HubSandbox.StartAsync(Fast);
+        await using var hub = await HubSandbox.StartAsync(HubApprovalsOnEveryPlatformTests.Fast);
         using var client = Admin(hub);
         await SubscribeAsync(client, receiver);
         var approval = await SubmitAsync(client, "wecom-sandbox", "3TmApprovalPaymentLarkwayDevTemplate0001", new { user_id = "alice" },
@@ -141,7 +133,7 @@ public sealed class HubApprovalCardsOnEveryPlatformTests
         }
 
         await HubSandbox.WaitUntilAsync(
-            () => receiver.At("/approvals").Any(r => Is(r.Body, id, "larkway.approval.approved", "wecom")),
+            () => receiver.At("/approvals").Any(r => HubApprovalsOnEveryPlatformTests.Is(r.Body, id, "larkway.approval.approved", "wecom")),
             "the approved callback", seconds: 60);
         await HubSandbox.WaitUntilAsync(
             () => WeComCardsAbout(hub, "carol", "PO-WC-CARD") is { Count: > 1 } cards && cards[^1].Contains("Approved", StringComparison.Ordinal),
@@ -209,13 +201,4 @@ public sealed class HubApprovalCardsOnEveryPlatformTests
             .Where(m => m.GetProperty("msgtype").GetString() is "template_card" or "markdown")
             .Select(m => m.GetProperty("content").GetRawText())
             .Where(c => c.Contains(reference, StringComparison.Ordinal))];
-
-    private static bool Is(byte[] body, string approvalId, string type, string platform)
-    {
-        using var json = JsonDocument.Parse(body);
-        var root = json.RootElement;
-        return root.GetProperty("type").GetString() == type
-            && root.GetProperty("platform").GetString() == platform
-            && root.GetProperty("approval").GetProperty("id").GetString() == approvalId;
-    }
 }

@@ -143,7 +143,8 @@ public sealed class HubApprovalsOnEveryPlatformTests
         }
     }
 
-    private static bool Is(byte[] body, string approvalId, string type, string platform)
+    /// <summary>Whether a callback body is <paramref name="type"/> of the approval, naming <paramref name="platform"/>.</summary>
+    internal static bool Is(byte[] body, string approvalId, string type, string platform)
     {
         using var json = JsonDocument.Parse(body);
         var root = json.RootElement;
