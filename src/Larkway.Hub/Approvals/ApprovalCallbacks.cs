@@ -24,7 +24,7 @@ public static class ApprovalCallbacks
     /// names its clients read before (<see cref="IApprovalPlatform.KeepsDeprecatedNames"/>: <c>approval_code</c>,
     /// <c>operator.open_id</c>, <c>error.log_id</c>).
     /// </summary>
-    public static byte[] Payload(ApprovalRow approval, ApprovalTransitionRow transition, bool deprecatedNames = false)
+    public static byte[] Payload(ApprovalRow approval, ApprovalTransitionRow transition, bool deprecatedNames = false, string? operatorPersonId = null)
     {
         ArgumentNullException.ThrowIfNull(approval);
         ArgumentNullException.ThrowIfNull(transition);
@@ -76,7 +76,7 @@ public static class ApprovalCallbacks
 
             writer.WriteEndObject();
             writer.WritePropertyName("transition");
-            WriteTransition(writer, transition, platform, deprecatedNames);
+            WriteTransition(writer, transition, platform, deprecatedNames, operatorPersonId);
             writer.WriteEndObject();
         }
 
@@ -84,7 +84,7 @@ public static class ApprovalCallbacks
     }
 
     /// <summary>A transition as the API and the callbacks show it.</summary>
-    internal static void WriteTransition(Utf8JsonWriter writer, ApprovalTransitionRow t, string platform, bool deprecatedNames)
+    internal static void WriteTransition(Utf8JsonWriter writer, ApprovalTransitionRow t, string platform, bool deprecatedNames, string? operatorPersonId = null)
     {
         writer.WriteStartObject();
         writer.WriteNumber("sequence", t.Sequence);
@@ -104,6 +104,11 @@ public static class ApprovalCallbacks
             writer.WriteStartObject("operator");
             writer.WriteString("platform", platform);
             writer.WriteString("user_id", t.OperatorUserId);
+            if (operatorPersonId is not null)
+            {
+                writer.WriteString("person_id", operatorPersonId);
+            }
+
             if (deprecatedNames)
             {
                 writer.WriteString("open_id", t.OperatorUserId);

@@ -86,6 +86,41 @@ public sealed class ApprovalOptions : IQueueOptions, IValidatableObject
     /// <summary>How often the reminder job looks for tasks due a reminder. Default 5 min.</summary>
     public TimeSpan ReminderCheckInterval { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// Hub-level definition names, each mapped per app to that app's platform definition (Feishu's approval code, DingTalk's
+    /// process code, WeCom's template id): <c>Larkway:Approvals:Definitions:payment:dingtalk-main = PROC-…</c>, the default
+    /// app as <c>default</c>. A request's <c>definition</c> that is such a name is sent as the code of its app; anything
+    /// else is taken as the platform's own code. Empty by default.
+    /// </summary>
+    public Dictionary<string, Dictionary<string, string>> Definitions { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The app's key under a definition name (the default app's is <c>default</c>).</summary>
+    internal const string DefaultAppKey = "default";
+
+    /// <summary>
+    /// The platform code a request's <paramref name="definition"/> stands for under <paramref name="app"/>: the mapped
+    /// code when it is a Hub-level name, else itself; null (and <paramref name="problem"/>) for a name with no code for
+    /// the app.
+    /// </summary>
+    internal string? DefinitionFor(string definition, string? app, out string? problem)
+    {
+        problem = null;
+        if (!Definitions.TryGetValue(definition, out var codes))
+        {
+            return definition;
+        }
+
+        var key = string.IsNullOrEmpty(app) ? DefaultAppKey : app;
+        if (codes.TryGetValue(key, out var code) && !string.IsNullOrWhiteSpace(code))
+        {
+            return code.Trim();
+        }
+
+        problem = $"The definition '{definition}' is a Hub-level name with no code for the app '{key}' (it has one for {string.Join(", ", codes.Keys.Order(StringComparer.Ordinal))}): "
+            + $"set {SectionName}:Definitions:{definition}:{key} to the app's definition, or send the platform's own code.";
+        return null;
+    }
+
     internal static readonly TimeSpan[] DefaultRetryDelays =
         [TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(30), TimeSpan.FromHours(1)];
 
@@ -128,6 +163,16 @@ public sealed class ApprovalOptions : IQueueOptions, IValidatableObject
         foreach (var problem in QueueOptionsRules.Validate(SectionName, this, MaxAttempts, RetryDelays))
         {
             yield return problem;
+        }
+
+        foreach (var (name, codes) in Definitions)
+        {
+            if (string.IsNullOrWhiteSpace(name) || name.Length > ApprovalLimits.MaxIdLength || codes.Count == 0
+                || codes.Values.Any(c => string.IsNullOrWhiteSpace(c) || c.Trim().Length > ApprovalLimits.MaxIdLength))
+            {
+                yield return new($"{SectionName}:Definitions:{name} must map at least one app to its definition code, each 1–{ApprovalLimits.MaxIdLength} characters "
+                    + $"({SectionName}:Definitions:{name}:<app> = <code>, the default app as '{DefaultAppKey}').", [nameof(Definitions)]);
+            }
         }
 
         if (LeaseDuration < TimeSpan.FromSeconds(1))

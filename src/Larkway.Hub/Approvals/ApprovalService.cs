@@ -16,7 +16,8 @@ internal sealed class ApprovalService(
     ApprovalBridge bridge,
     ApprovalPlatforms platforms,
     ApprovalPeople people,
-    ApprovalTelemetry? telemetry = null)
+    ApprovalTelemetry? telemetry = null,
+    Microsoft.Extensions.Options.IOptions<ApprovalOptions>? options = null)
 {
     /// <summary>How many approvals a page holds unless the caller asks for another number.</summary>
     public const int DefaultListLimit = 50;
@@ -40,6 +41,17 @@ internal sealed class ApprovalService(
         if (platform is null)
         {
             return ApprovalRequestResult.Invalid([new("app", unusable!)]);
+        }
+
+        // A Hub-level definition name is sent as the code of the app's platform (the request's hash is the body's, as sent).
+        if (options is not null)
+        {
+            if (options.Value.DefinitionFor(request.Definition, request.App, out var unmapped) is not { } code)
+            {
+                return ApprovalRequestResult.Invalid([new("definition", unmapped!)]);
+            }
+
+            request = request with { Definition = code };
         }
 
         var checkedRequest = await CheckAsync(request, platform, cancellationToken).ConfigureAwait(false);

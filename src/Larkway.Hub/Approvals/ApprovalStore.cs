@@ -22,7 +22,8 @@ internal sealed class ApprovalStore(
     IOptions<ApprovalOptions> options,
     TimeProvider time,
     Larkway.Hub.Platform.Units.PlatformPieces<IApprovalPlatform>? platforms = null,
-    ApprovalTelemetry? telemetry = null)
+    ApprovalTelemetry? telemetry = null,
+    ApprovalPeople? people = null)
 {
     private const int MaxRounds = 8;
 
@@ -405,12 +406,19 @@ internal sealed class ApprovalStore(
                     added.Add(transition);
                 }
 
+                // The callbacks name each operator's directory person too, as the answers do (read before the transaction commits).
+                var operators = added.Select(t => t.OperatorUserId).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+                var persons = people is null || operators.Count == 0
+                    ? null
+                    : await people.PersonsOfAsync(Apps.HubAppPlatform.Of(row.Platform), row.App ?? "", operators, cancellationToken).ConfigureAwait(false);
+
                 // When approvers acted, by the platform's clock: the callbacks of their tasks' transitions are timed from it.
                 var acted = new List<DateTimeOffset?>(added.Count);
                 for (var i = 0; i < added.Count; i++)
                 {
+                    var person = added[i].OperatorUserId is { } userId ? persons?.GetValueOrDefault(userId) : null;
                     var queued = await webhooks.QueueAsync(db, added[i].EventType, ApprovalCallbacks.EventId(row.Id, added[i].Sequence),
-                        ApprovalCallbacks.Payload(row, added[i], platforms?.Find(Apps.HubAppPlatform.Of(row.Platform))?.KeepsDeprecatedNames ?? false), cancellationToken).ConfigureAwait(false);
+                        ApprovalCallbacks.Payload(row, added[i], platforms?.Find(Apps.HubAppPlatform.Of(row.Platform))?.KeepsDeprecatedNames ?? false, person), cancellationToken).ConfigureAwait(false);
                     callbacks += queued;
                     acted.Add(queued > 0 && changes[i].State is null ? changes[i].Task?.EndTime : null);
                 }

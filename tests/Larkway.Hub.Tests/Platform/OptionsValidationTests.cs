@@ -191,6 +191,30 @@ public sealed class OptionsValidationTests
     }
 
     [Fact]
+    public void A_Hub_level_approval_definition_name_with_an_empty_code_names_the_key_and_the_form()
+    {
+        var failure = Validate<ApprovalOptions>(services => services.AddHubApprovals(
+            Configuration(("Larkway:Approvals:Definitions:payment:default", " "), ("Larkway:Approvals:Definitions:payment:dingtalk-main", "PROC-1"))));
+
+        failure.ShouldContain("Larkway:Approvals:Definitions:payment must map at least one app to its definition code");
+        failure.ShouldContain("the default app as 'default'");
+    }
+
+    [Fact]
+    public void A_Hub_level_approval_definition_name_is_each_apps_code_and_no_code_for_an_app_says_what_to_set()
+    {
+        var options = new ApprovalOptions();
+        options.Definitions["payment"] = new(StringComparer.Ordinal) { ["default"] = "8B3D", ["dingtalk-main"] = "PROC-1" };
+
+        options.DefinitionFor("payment", null, out _).ShouldBe("8B3D");
+        options.DefinitionFor("payment", "dingtalk-main", out _).ShouldBe("PROC-1");
+        options.DefinitionFor("PROC-2", "dingtalk-main", out var none).ShouldBe("PROC-2");
+        none.ShouldBeNull();
+        options.DefinitionFor("payment", "wecom-main", out var problem).ShouldBeNull();
+        problem.ShouldNotBeNull().ShouldContain("set Larkway:Approvals:Definitions:payment:wecom-main");
+    }
+
+    [Fact]
     public void Defaults_are_valid()
     {
         var services = new ServiceCollection();

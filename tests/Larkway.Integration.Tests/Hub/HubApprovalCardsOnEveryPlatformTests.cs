@@ -79,6 +79,12 @@ public sealed class HubApprovalCardsOnEveryPlatformTests
             .Select(t => (t.GetProperty("approver").GetProperty("user_id").GetString(), t.GetProperty("status").GetString())).ToList();
         decisions.ShouldContain(("alice", "approved"));
         decisions.ShouldContain(("carol", "rejected"));
+        // The callbacks name who decided as the answers do: on DingTalk, and as the directory's person.
+        var aliceDecided = receiver.At("/approvals").Select(r => JsonDocument.Parse(r.Body).RootElement.Clone())
+            .Single(e => e.GetProperty("type").GetString() == "larkway.approval.task_approved" && e.GetProperty("approval").GetProperty("id").GetString() == id);
+        var byAlice = aliceDecided.GetProperty("transition").GetProperty("operator");
+        (byAlice.GetProperty("platform").GetString(), byAlice.GetProperty("user_id").GetString(), byAlice.GetProperty("person_id").GetString())
+            .ShouldBe(("dingtalk", "alice", alicePerson), aliceDecided.ToString());
         var decided = ended.GetProperty("history").EnumerateArray().Count(h => h.GetProperty("type").GetString() is "larkway.approval.task_approved" or "larkway.approval.task_rejected");
 
         // Each card is updated in place: the outcome, no buttons left.

@@ -81,6 +81,45 @@ public sealed class HubApprovalsOnEveryPlatformTests
         }
     }
 
+    [Fact]
+    public async Task A_Hub_level_definition_name_is_sent_as_each_apps_own_code_and_an_app_without_one_is_told_what_to_set()
+    {
+        await using var hub = await HubSandbox.StartAsync(new Dictionary<string, string?>(Fast)
+        {
+            ["Larkway:Approvals:Definitions:payment:default"] = DefaultApprovals.PaymentCode,
+            ["Larkway:Approvals:Definitions:payment:dingtalk-sandbox"] = "PROC-LW-PAYMENT",
+        });
+        using var client = new HttpClient { BaseAddress = hub.Host.BaseUrl };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", HubSandbox.AdminKey);
+
+        // The business system names "payment" wherever its approvers work; each app's platform gets its own definition.
+        foreach (var (app, applicant, form, code) in new (string?, object, object, string)[]
+        {
+            (null, new { email = "alice@example.com" }, new { amount = new { value = 1200, currency = "CNY" }, reason = "Team offsite", method = "bank" }, DefaultApprovals.PaymentCode),
+            ("dingtalk-sandbox", new { user_id = "bob" }, new { Amount = 1200, Reason = "Team offsite" }, "PROC-LW-PAYMENT"),
+        })
+        {
+            using var created = await client.PostAsJsonAsync("/api/v1/approvals", new { app, definition = "payment", applicant, form, idempotency_key = "named-" + (app ?? "default") });
+            var text = await created.Content.ReadAsStringAsync();
+            created.StatusCode.ShouldBe(HttpStatusCode.Created, text);
+            JsonDocument.Parse(text).RootElement.GetProperty("definition").GetString().ShouldBe(code, text);
+        }
+
+        // An app the name has no code for is told which setting to add, before anything is created.
+        using var unmapped = await client.PostAsJsonAsync("/api/v1/approvals", new
+        {
+            app = "wecom-sandbox",
+            definition = "payment",
+            applicant = new { user_id = "alice" },
+            form = new Dictionary<string, object> { ["Money-1"] = 1200, ["Text-1"] = "Team offsite" },
+            idempotency_key = "named-wecom",
+        });
+        var refused = await unmapped.Content.ReadAsStringAsync();
+        unmapped.StatusCode.ShouldBe(HttpStatusCode.BadRequest, refused);
+        refused.ShouldContain("Larkway:Approvals:Definitions:payment:wecom-sandbox", Case.Sensitive, refused);
+        refused.ShouldContain("\"definition\"", Case.Sensitive, refused);
+    }
+
     /// <summary>Creates one approval and checks the answer's shape is the one every platform has.</summary>
     private static async Task<JsonElement> SubmitAsync(HttpClient client, string platform, string? app, string definition, object applicant, object form)
     {

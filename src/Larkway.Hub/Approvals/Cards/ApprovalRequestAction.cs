@@ -22,7 +22,8 @@ internal sealed partial class ApprovalRequestAction(
     ApprovalDefinitions definitions,
     ApprovalSubmissions submissions,
     ApprovalPlatforms platforms,
-    ILogger<ApprovalRequestAction> logger) : INotificationCardHandler
+    ILogger<ApprovalRequestAction> logger,
+    Microsoft.Extensions.Options.IOptions<ApprovalOptions>? options = null) : INotificationCardHandler
 {
     public bool Handles(NotificationCardClick click) => click?.Action?.Approval is not null;
 
@@ -53,6 +54,17 @@ internal sealed partial class ApprovalRequestAction(
         {
             LogNotRendered(logger, notification.Type, action.Name, notification.Id, ex.Message);
             return CardClickAnswer.WithToast(CardToastKind.Error, "The approval could not be prepared from this notification's data; the Hub's log says why.");
+        }
+
+        // A Hub-level definition name (a type's action written once for every platform) is the code of the notification's app.
+        if (options?.Value.DefinitionFor(request.Definition, request.App, out var unmapped) is { } code)
+        {
+            request = request with { Definition = code };
+        }
+        else if (options is not null)
+        {
+            LogFormInvalid(logger, notification.Type, action.Name, notification.Id, unmapped!);
+            return CardClickAnswer.WithToast(CardToastKind.Error, "The approval could not be requested: " + unmapped);
         }
 
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
