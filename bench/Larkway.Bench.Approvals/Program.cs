@@ -71,8 +71,9 @@ foreach (var platform in options.Platforms)
         unanswered.AddRange(await BurstAsync(http, shape, Enumerable.Range(half, options.Approvals - half), options.Concurrency, created, times,
             stopAfter: (killAt, () => hub.Kill(entireProcessTree: true))));
         await hub.WaitForExitAsync();
-        hub = BenchHub.Start(options.HubDll, emulator, folder, adminKey, settings, out var again);
-        using var restarted = new HttpClient { BaseAddress = again, Timeout = TimeSpan.FromSeconds(60) };
+        // On the same address: the platforms' events (Feishu's subscription, WeCom's callback URL) still point there.
+        hub = BenchHub.Start(options.HubDll, emulator, folder, adminKey, new Dictionary<string, string>(settings) { ["ASPNETCORE_URLS"] = url.ToString() }, out _);
+        using var restarted = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(60) };
         restarted.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", adminKey);
         await BenchHub.WaitHealthyAsync(restarted, hub);
         var resent = unanswered.Count;
@@ -246,7 +247,7 @@ static async Task<List<double>> DecideAsync(string platform, HttpClient control,
 static async Task<double> CallsAsync(HttpClient http)
 {
     var text = await http.GetStringAsync("/metrics");
-    return Regex.Matches(text, @"^larkway_(?:feishu|dingtalk|wecom)_calls(?:_total)?(?:\{[^}]*\})? ([0-9.eE+]+)", RegexOptions.Multiline)
+    return Regex.Matches(text, @"^larkway_(?:feishu|dingtalk|wecom)_calls(?:_total)?(?:\{.*\})? ([0-9.eE+]+)\s*$", RegexOptions.Multiline)
         .Sum(m => double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
 }
 

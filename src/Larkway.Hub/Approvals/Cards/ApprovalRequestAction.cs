@@ -57,14 +57,15 @@ internal sealed partial class ApprovalRequestAction(
         }
 
         // A Hub-level definition name (a type's action written once for every platform) is the code of the notification's app.
-        if (options?.Value.DefinitionFor(request.Definition, request.App, out var unmapped) is { } code)
+        if (options is not null)
         {
+            if (options.Value.DefinitionFor(request.Definition, request.App, out var unmapped) is not { } code)
+            {
+                LogFormInvalid(logger, notification.Type, action.Name, notification.Id, unmapped!);
+                return CardClickAnswer.WithToast(CardToastKind.Error, "The approval could not be requested: " + unmapped);
+            }
+
             request = request with { Definition = code };
-        }
-        else if (options is not null)
-        {
-            LogFormInvalid(logger, notification.Type, action.Name, notification.Id, unmapped!);
-            return CardClickAnswer.WithToast(CardToastKind.Error, "The approval could not be requested: " + unmapped);
         }
 
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
