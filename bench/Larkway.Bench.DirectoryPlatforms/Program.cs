@@ -56,7 +56,7 @@ foreach (var platform in options.Platforms)
         settings["Larkway__Directory__TenantKey"] = tenantKey;
     }
 
-    if (AppOf(platform, emulator) is { } app)
+    if (BenchPlatformApps.AppOf(platform, emulator) is { } app)
     {
         settings["Larkway__Directory__App"] = (string)app["name"]!;
     }
@@ -65,7 +65,7 @@ foreach (var platform in options.Platforms)
     using var http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(60) };
     http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", adminKey);
     await BenchHub.WaitHealthyAsync(http, hub);
-    if (AppOf(platform, emulator) is { } stored)
+    if (BenchPlatformApps.AppOf(platform, emulator) is { } stored)
     {
         using var added = await http.PostAsJsonAsync("/api/v1/apps", stored);
         if (added.StatusCode != HttpStatusCode.Created)
@@ -82,7 +82,7 @@ foreach (var platform in options.Platforms)
     if (options.Events > 0 && run.GetProperty("status").GetString() == "completed")
     {
         using var control = new HttpClient { BaseAddress = emulator.BaseUrl, Timeout = TimeSpan.FromSeconds(60) };
-        await ConnectEventsAsync(platform, emulator, control, url, feishuEncryptKey, feishuToken);
+        await BenchPlatformApps.ConnectEventsAsync(platform, emulator, control, url, feishuEncryptKey, feishuToken);
         var times = await ContactEventsAsync(platform, emulator, control, http, options.Events);
         changes.Add((platform, times));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{platform}: {times.Line}"));
@@ -137,32 +137,6 @@ static string GeneratePath(string platform) => platform switch
     _ => "/_emulator/contact/generate",
 };
 
-// The stored app that reads the directory (null for Feishu: the Hub's configured app does), with the Emulator's defaults.
-static Dictionary<string, object?>? AppOf(string platform, EmulatorServer emulator) => platform switch
-{
-    "dingtalk" => new()
-    {
-        ["name"] = "dt-bench",
-        ["platform"] = "dingtalk",
-        ["app_id"] = EmulatorOptions.DefaultDingTalkAppKey,
-        ["app_secret"] = EmulatorOptions.DefaultDingTalkAppSecret,
-        ["base_url"] = new Uri(emulator.BaseUrl, "/dingtalk").AbsoluteUri,
-        ["agent_id"] = 3000000001,
-    },
-    "wecom" => new()
-    {
-        ["name"] = "wc-bench",
-        ["platform"] = "wecom",
-        ["app_id"] = EmulatorOptions.DefaultWeComCorpId,
-        ["agent_id"] = 1000002,
-        ["app_secret"] = EmulatorOptions.DefaultWeComAppSecret,
-        ["verification_token"] = EmulatorOptions.DefaultWeComCallbackToken,
-        ["encrypt_key"] = EmulatorOptions.DefaultWeComEncodingAesKey,
-        ["base_url"] = new Uri(emulator.BaseUrl, "/wecom/").AbsoluteUri,
-    },
-    _ => null,
-};
-
 static async Task<JsonElement> SyncAsync(HttpClient http)
 {
     using (var started = await http.PostAsync("/api/v1/directory/sync", null))
@@ -191,52 +165,6 @@ static string EventPath(string platform) => platform switch
     _ => "contact.user.updated_v3, pushed encrypted and signed to /feishu/events",
 };
 
-// Points the Emulator's event path for the platform at the Hub, as an admin would in the platform's console.
-static async Task ConnectEventsAsync(string platform, EmulatorServer emulator, HttpClient control, Uri hub, string encryptKey, string token)
-{
-    switch (platform)
-    {
-        case "feishu":
-            // The Emulator checks the URL with a url_verification challenge first, as Feishu's console does.
-            using (var saved = await control.PutAsJsonAsync($"/_emulator/apps/{emulator.State.Apps[0].AppId}/event-subscription",
-                new { url = new Uri(hub, "/feishu/events").AbsoluteUri, encrypt_key = encryptKey, verification_token = token }))
-            {
-                await EnsureAsync(saved, "subscribing the Hub to the Feishu app's events");
-            }
-
-            break;
-        case "wecom":
-            using (var saved = await control.PostAsJsonAsync("/_emulator/wecom/callback", new { url = new Uri(hub, "/wecom/apps/wc-bench/callback").AbsoluteUri }))
-            {
-                await EnsureAsync(saved, "setting the WeCom app's callback URL");
-            }
-
-            break;
-        default:
-            // DingTalk's events come over the Stream connection the Hub opens for the stored app.
-            var deadline = DateTimeOffset.UtcNow.AddSeconds(60);
-            while (!(await control.GetFromJsonAsync<JsonElement>("/_emulator/dingtalk/stream/connections")).GetProperty("items").EnumerateArray()
-                .Any(c => c.GetProperty("state").GetString() == "open" && c.GetProperty("appKey").GetString() == EmulatorOptions.DefaultDingTalkAppKey))
-            {
-                if (DateTimeOffset.UtcNow > deadline)
-                {
-                    throw new InvalidOperationException("the Hub opened no DingTalk Stream connection within 60 s");
-                }
-
-                await Task.Delay(100);
-            }
-
-            break;
-    }
-}
-
-static async Task EnsureAsync(HttpResponseMessage response, string what)
-{
-    if (!response.IsSuccessStatusCode)
-    {
-        throw new InvalidOperationException($"{what}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-    }
-}
 
 // The platform's people as its Emulator holds them: the key the directory knows them by, and (DingTalk, WeCom) the
 // departments an edit must name again.
@@ -286,7 +214,7 @@ static async Task<EventTimes> ContactEventsAsync(string platform, EmulatorServer
         var clock = Stopwatch.StartNew();
         using (var edited = await control.SendAsync(edit))
         {
-            await EnsureAsync(edited, $"renaming {key} in the {platform} Emulator");
+            await BenchPlatformApps.EnsureAsync(edited, $"renaming {key} in the {platform} Emulator");
         }
 
         while ((await http.GetFromJsonAsync<JsonElement>("/api/v1/directory/people/" + id)).GetProperty("name").GetString() != name)
