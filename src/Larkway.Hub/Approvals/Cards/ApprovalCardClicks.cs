@@ -34,7 +34,8 @@ internal sealed partial class ApprovalCardClicks(ApprovalStore store, ApprovalBr
         var approve = click.Context.Action == ApprovalCardRenderer.ApproveAction;
         // The notification says which task its card is for (its data, the Hub's own); a button's value says it on Feishu,
         // where the card's value comes back, and is only the fallback, since a value can be copied into another card.
-        var (approvalId, taskId) = (DataField(click.Notification, "approval_id") ?? click.Value("approval_id"), DataField(click.Notification, "task_id") ?? click.Value("task_id"));
+        var (dataApproval, dataTask) = CardOf(click.Notification);
+        var (approvalId, taskId) = (dataApproval ?? click.Value("approval_id"), dataTask ?? click.Value("task_id"));
         var approval = approvalId is null ? null : await store.FindAsync(approvalId, cancellationToken).ConfigureAwait(false);
         var card = approval is null || taskId is null ? null : await cards.FindAsync(approval.Id, taskId, cancellationToken).ConfigureAwait(false);
 
@@ -112,18 +113,20 @@ internal sealed partial class ApprovalCardClicks(ApprovalStore store, ApprovalBr
         return CardClickAnswer.WithToast(toast, message).AndPlatformCard(card.RootElement.Clone());
     }
 
-    /// <summary>A string field of the notification's data (an approver's card names its approval and task there), or null.</summary>
-    private static string? DataField(Notifications.NotificationRow notification, string name)
+    /// <summary>The approval and task the notification's data names (an approver's card names them there, read once); nulls when it does not.</summary>
+    private static (string? ApprovalId, string? TaskId) CardOf(Notifications.NotificationRow notification)
     {
         if (notification.Data is not { } data)
         {
-            return null;
+            return (null, null);
         }
 
         using var json = JsonDocument.Parse(data);
-        return json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+        var root = json.RootElement;
+        string? Field(string name) => root.ValueKind == JsonValueKind.Object && root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
             ? value.GetString()
             : null;
+        return (Field("approval_id"), Field("task_id"));
     }
 
     private static string? TaskStatus(ApprovalRow approval, string taskId) =>
