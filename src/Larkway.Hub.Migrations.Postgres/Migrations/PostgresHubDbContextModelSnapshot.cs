@@ -314,8 +314,15 @@ namespace Larkway.Hub.Migrations.Postgres.Migrations
                     b.HasKey("Id")
                         .HasName("pk_approvals");
 
+                    b.HasIndex("InstanceCode")
+                        .IsUnique()
+                        .HasDatabaseName("ux_approvals_default_app_instance_code")
+                        .HasFilter("app IS NULL AND instance_code IS NOT NULL");
+
                     b.HasIndex("App", "InstanceCode")
-                        .HasDatabaseName("ix_approvals_app_instance_code");
+                        .IsUnique()
+                        .HasDatabaseName("ux_approvals_app_instance_code")
+                        .HasFilter("app IS NOT NULL AND instance_code IS NOT NULL");
 
                     b.HasIndex("Caller", "IdempotencyKey")
                         .IsUnique()

@@ -50,14 +50,15 @@ internal sealed partial class ApprovalBridge(
 
             // Subscribed before the instance exists, so its first events are not missed.
             await platform.Piece.PrepareAsync(app, approval.Definition, cancellationToken).ConfigureAwait(false);
-            var found = retry ? await FindCreatedAsync(platform, approval, create, cancellationToken).ConfigureAwait(false) : null;
-            if (found is not null)
+            if (approval.InstanceCode is { } claimed)
             {
-                LogAdopted(logger, approval.Id, found);
-                adopted = true;
+                // An attempt a crash cut short had taken it: it is this approval's.
+                instance = claimed;
             }
-
-            instance = found ?? await platform.Piece.CreateAsync(app, create, cancellationToken).ConfigureAwait(false);
+            else
+            {
+                (instance, adopted) = await ObtainAsync(platform, approval, create, retry, cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (Exception ex) when (platform.Piece.Failure(ex) is { } failure)
         {
@@ -147,6 +148,39 @@ internal sealed partial class ApprovalBridge(
     public ApprovalCallFailure? Failure(ApprovalRow approval, Exception exception) => platforms.Of(approval).Piece.Failure(exception);
 
     /// <summary>
+    /// The instance this attempt takes, claimed for the approval: one an earlier attempt made (searched for on a retry), else
+    /// a new one. A found instance an identical approval claimed first is searched past, so two approvals never share one.
+    /// </summary>
+    private async Task<(string Instance, bool Adopted)> ObtainAsync(
+        ApprovalPlatform platform, ApprovalRow approval, ApprovalCreate create, bool retry, CancellationToken cancellationToken)
+    {
+        const int MaxClaims = 5;
+        for (var (round, search) = (1, retry); ; (round, search) = (round + 1, true))
+        {
+            if (round > MaxClaims)
+            {
+                // Each round adds the instance to those skipped; a piece that finds it again has a defect.
+                throw new InvalidOperationException($"Approval {approval.Id}: the {platform.Display} search kept finding instances other approvals hold.");
+            }
+
+            var found = search ? await FindCreatedAsync(platform, approval, create, cancellationToken).ConfigureAwait(false) : null;
+            var instance = found ?? await platform.Piece.CreateAsync(approval.App ?? "", create, cancellationToken).ConfigureAwait(false);
+            if (await store.ClaimInstanceAsync(approval.Id, instance, cancellationToken).ConfigureAwait(false))
+            {
+                if (found is not null)
+                {
+                    LogAdopted(logger, approval.Id, found);
+                }
+
+                return (instance, found is not null);
+            }
+
+            // The next search skips it: InstancesOfOthersAsync now lists it.
+            LogClaimedByOther(logger, approval.Id, instance);
+        }
+    }
+
+    /// <summary>
     /// What an earlier attempt of the create made, if anything: the piece searches the platform, skipping the instances other
     /// approvals hold (an identical approval's instance is its own, not a lost one).
     /// </summary>
@@ -209,6 +243,9 @@ internal sealed partial class ApprovalBridge(
 
     [LoggerMessage(EventId = LogEvents.ApprovalBridgeSyncFailed, Level = LogLevel.Information, Message = "Approval {ApprovalId} was created on {Platform} but could not be read back yet; events and reconciliation bring its tasks.")]
     private static partial void LogSyncFailed(ILogger logger, Exception exception, string approvalId, string platform);
+
+    [LoggerMessage(EventId = LogEvents.ApprovalBridgeInstanceClaimed, Level = LogLevel.Warning, Message = "Approval {ApprovalId}: instance {Instance} was taken by an identical approval first; this one searches again or creates its own.")]
+    private static partial void LogClaimedByOther(ILogger logger, string approvalId, string instance);
 
     [LoggerMessage(EventId = LogEvents.ApprovalBridgeAdopted, Level = LogLevel.Warning, Message = "Approval {ApprovalId}: an earlier attempt had created instance {Instance} although its answer was lost; it is taken as the approval's instead of creating another.")]
     private static partial void LogAdopted(ILogger logger, string approvalId, string instance);

@@ -51,7 +51,13 @@ internal sealed class ApprovalConfiguration : IEntityTypeConfiguration<ApprovalR
 
         // The idempotency guarantee, as for notifications: one approval per (caller, key), whatever the race.
         e.HasIndex(x => new { x.Caller, x.IdempotencyKey }).IsUnique().HasDatabaseName("ux_approvals_caller_idempotency_key");
-        e.HasIndex(x => new { x.App, x.InstanceCode }).HasDatabaseName("ix_approvals_app_instance_code");
+        // One approval per instance, whatever the race: two identical approvals whose lost creates are searched for at
+        // once can find the same instance, and only one may take it (ApprovalStore.ClaimInstanceAsync). Two partial
+        // indexes, because a unique index lets NULLs repeat and the default app's rows have no app name.
+        e.HasIndex(x => new { x.App, x.InstanceCode }).IsUnique().HasDatabaseName("ux_approvals_app_instance_code")
+            .HasFilter("app IS NOT NULL AND instance_code IS NOT NULL");
+        e.HasIndex(x => x.InstanceCode).IsUnique().HasDatabaseName("ux_approvals_default_app_instance_code")
+            .HasFilter("app IS NULL AND instance_code IS NOT NULL");
         e.HasIndex(x => new { x.Status, x.NextSyncAt }).HasDatabaseName("ix_approvals_status_next_sync_at");
         e.HasIndex(x => new { x.CardsDue, x.SyncedAt }).HasDatabaseName("ix_approvals_cards_due_synced_at");
         e.HasIndex(x => new { x.Caller, x.Reference }).HasDatabaseName("ix_approvals_caller_reference");

@@ -242,6 +242,30 @@ internal sealed class ApprovalStore(
         }
     }
 
+    /// <summary>
+    /// Takes <paramref name="instanceCode"/> as the Submitting approval's instance, before it is recorded as created. False
+    /// when another approval holds it already (the unique index decides a race): an identical approval found it first.
+    /// </summary>
+    public async Task<bool> ClaimInstanceAsync(string id, string instanceCode, CancellationToken cancellationToken)
+    {
+        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            try
+            {
+                // An approval past Submitting (another attempt finished it) is left as it is.
+                await db.Approvals.Where(a => a.Id == id && a.Status == ApprovalState.Submitting && a.InstanceCode == null)
+                    .ExecuteUpdateAsync(s => s.SetProperty(a => a.InstanceCode, instanceCode), cancellationToken).ConfigureAwait(false);
+                return true;
+            }
+            catch (Exception ex) when (provider.IsUniqueViolation(ex))
+            {
+                // ExecuteUpdate throws the provider's own exception, not a DbUpdateException.
+                return false;
+            }
+        }
+    }
+
     /// <summary>Records the created instance: Submitting → Pending, with the <c>submitted</c> transition and its callback.</summary>
     public Task<ApprovalApplied?> MarkCreatedAsync(string id, string instanceCode, string source, CancellationToken cancellationToken) =>
         ChangeAsync(id, source, (row, _, now) =>
@@ -252,7 +276,7 @@ internal sealed class ApprovalStore(
             }
 
             row.Status = ApprovalState.Pending;
-            row.InstanceCode = instanceCode;
+            row.InstanceCode ??= instanceCode;
             row.ErrorCode = null;
             row.ErrorCodeText = null;
             row.ErrorMessage = null;

@@ -142,6 +142,7 @@ internal static class LogEvents
     public const int ApprovalBridgeCreateFailed = 4611;
     public const int ApprovalBridgeSyncFailed = 4612;
     public const int ApprovalBridgeAdopted = 4613;
+    public const int ApprovalBridgeInstanceClaimed = 4614;
     public const int ApprovalEventObserverReadRefused = 4630;
     public const int ApprovalReconcilerReadFailed = 4640;
 

@@ -130,6 +130,36 @@ public abstract class ApprovalStoreTests
         claimed.Attempts.ShouldBe(2);
     }
 
+    [Fact]
+    public async Task An_instance_is_claimed_by_one_approval_whatever_the_race_and_per_app()
+    {
+        await using var database = await CreateDatabaseAsync();
+        await using var hub = Services(database, TimeProvider.System);
+        var store = hub.Provider.GetRequiredService<ApprovalStore>();
+        async Task<string> SubmittingAsync(string key, string? app = null) =>
+            (await store.CreateAsync(Request(key, "{}", app), "key_a", new ApprovalApplicant("wecom", "alice", null), "inline", CancellationToken.None)).Approval.Id;
+        var twins = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => SubmittingAsync($"twin{i}")));
+
+        // Identical approvals whose searches found the same instance at once: one takes it, and only that one records it.
+        var claims = await Task.WhenAll(twins.Select(id => store.ClaimInstanceAsync(id, "202611300001", CancellationToken.None)));
+        claims.Count(c => c).ShouldBe(1);
+        var winner = twins[Array.IndexOf(claims, true)];
+        (await store.MarkCreatedAsync(winner, "202611300001", "api", CancellationToken.None))!.Approval.InstanceCode.ShouldBe("202611300001");
+        (await store.FindByInstanceAsync(null, "202611300001", CancellationToken.None))!.Id.ShouldBe(winner);
+        foreach (var loser in twins.Where(id => id != winner))
+        {
+            (await store.FindAsync(loser, CancellationToken.None))!.InstanceCode.ShouldBeNull();
+            (await store.ClaimInstanceAsync(loser, "202611300002", CancellationToken.None)).ShouldBe(loser == twins.First(id => id != winner));
+        }
+
+        // The same number in another app (WeCom numbers its approvals per company) is another instance.
+        var other = await SubmittingAsync("other", "wecom-two");
+        (await store.ClaimInstanceAsync(other, "202611300001", CancellationToken.None)).ShouldBeTrue();
+        (await store.FindByInstanceAsync("wecom-two", "202611300001", CancellationToken.None))!.Id.ShouldBe(other);
+        var third = await SubmittingAsync("third", "wecom-two");
+        (await store.ClaimInstanceAsync(third, "202611300001", CancellationToken.None)).ShouldBeFalse();
+    }
+
     private static HubServices Services(IHubTestDatabase database, TimeProvider time) =>
         new(database, time, settings: new Dictionary<string, string?> { ["Larkway:Webhooks:SenderEnabled"] = "false" },
             services: s =>
@@ -139,10 +169,11 @@ public abstract class ApprovalStoreTests
                 s.AddSingleton<ApprovalStore>();
             });
 
-    private static ApprovalRequest Request(string key, string form)
+    private static ApprovalRequest Request(string key, string form, string? app = null)
     {
         var problems = new List<ApprovalProblem>();
-        var json = $$"""{"approval_code":"CODE-1","applicant":{"open_id":"ou_alice"},"form":{{form}},"reference":"PO-1","idempotency_key":"{{key}}"}""";
+        var named = app is null ? "" : $"\"app\":\"{app}\",";
+        var json = $$"""{{{named}}"approval_code":"CODE-1","applicant":{"open_id":"ou_alice"},"form":{{form}},"reference":"PO-1","idempotency_key":"{{key}}"}""";
         return ApprovalRequest.Parse(Encoding.UTF8.GetBytes(json), null, problems) ?? throw new InvalidOperationException(string.Join("; ", problems));
     }
 }

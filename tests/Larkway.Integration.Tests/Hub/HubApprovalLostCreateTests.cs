@@ -13,7 +13,7 @@ namespace Larkway.Integration.Tests.Hub;
 /// Creates whose answer is lost on the platforms whose create takes no idempotency key (DingTalkPayment, WeComPayment): the Emulator
 /// carries the create out and answers a server error (<c>server_error_after</c>), the Hub answers 202, its submit queue
 /// tries again, finds the instance the lost attempt made and adopts it — one instance on the platform, one callback. And
-/// an approval never adopts an instance another approval holds.
+/// an approval never adopts an instance another approval holds, however many identical ones search at once.
 /// </summary>
 public sealed class HubApprovalLostCreateTests
 {
@@ -93,6 +93,43 @@ public sealed class HubApprovalLostCreateTests
         page.GetProperty("items").EnumerateArray().Select(a => a.GetProperty("instance_code").GetString()).ShouldBe([held, adopted], ignoreOrder: true);
     }
 
+    [Theory]
+    [InlineData("dingtalk")]
+    [InlineData("wecom")]
+    public async Task Identical_approvals_that_all_lost_their_answers_and_retry_at_once_each_adopt_their_own_instance(string name)
+    {
+        var platform = Of(name);
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var hub = await HubSandbox.StartAsync(new Dictionary<string, string?>(Fast));
+        using var client = await ClientAsync(hub, receiver);
+        var since = DateTimeOffset.UtcNow.AddMinutes(-1);
+
+        // Four identical approvals, each create carried out and its answer lost: their retries search at the same time and
+        // can all find the same instance first. Only one may take it; the others search past it (the unique claim).
+        const int Twins = 4;
+        await LoseNextCreateAsync(hub, platform, Twins);
+        var posted = await Task.WhenAll(Enumerable.Range(1, Twins).Select(i => PostAsync(client, platform, $"race-{i}")));
+        var ids = new List<string>();
+        foreach (var response in posted)
+        {
+            using (response)
+            {
+                var text = await response.Content.ReadAsStringAsync();
+                response.StatusCode.ShouldBe(HttpStatusCode.Accepted, text);
+                ids.Add(JsonDocument.Parse(text).RootElement.GetProperty("id").GetString()!);
+            }
+        }
+
+        var instances = new List<string>();
+        foreach (var id in ids)
+        {
+            instances.Add((await WaitForAsync(client, id, a => a.GetProperty("status").GetString() == "pending")).GetProperty("instance_code").GetString()!);
+        }
+
+        instances.Distinct(StringComparer.Ordinal).Count().ShouldBe(Twins);
+        (await InstancesAsync(hub, platform, since)).ShouldBe(instances, ignoreOrder: true);
+    }
+
     internal static async Task<HttpClient> ClientAsync(HubSandbox hub, WebhookReceiver receiver)
     {
         var client = new HttpClient { BaseAddress = hub.Host.BaseUrl };
@@ -103,9 +140,9 @@ public sealed class HubApprovalLostCreateTests
     }
 
     /// <summary>The platform's next create is carried out, then answered with a server error: the Hub cannot tell it made anything.</summary>
-    private static async Task LoseNextCreateAsync(HubSandbox hub, Platform platform)
+    private static async Task LoseNextCreateAsync(HubSandbox hub, Platform platform, int count = 1)
     {
-        using var fault = await hub.Control.PostAsJsonAsync(platform.FaultsPath, new { endpoint = platform.CreateEndpoint, kind = "server_error_after", count = 1 });
+        using var fault = await hub.Control.PostAsJsonAsync(platform.FaultsPath, new { endpoint = platform.CreateEndpoint, kind = "server_error_after", count });
         fault.StatusCode.ShouldBe(HttpStatusCode.OK, await fault.Content.ReadAsStringAsync());
     }
 
