@@ -110,7 +110,7 @@ internal static class DingTalkEmulator
         services.AddSingleton<InboundRobotMessages>();
         services.AddSingleton(sp =>
         {
-            var store = new WorkflowStore(options.TimeProvider, sp.GetRequiredService<StateRevision>());
+            var store = new WorkflowStore(options.TimeProvider, sp.GetRequiredService<StateRevision>(), sp.GetRequiredService<DingTalkOrg>());
             store.Restore(sp.GetRequiredService<StateLoad>().Snapshot?.DingTalk?.WorkflowInstances ?? []);
             return store;
         });

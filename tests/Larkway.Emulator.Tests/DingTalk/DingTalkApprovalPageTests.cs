@@ -158,6 +158,31 @@ public sealed class DingTalkApprovalPageTests : IDisposable
         e.TryGetProperty("EventType", out var t) && t.GetString() == eventType && e.TryGetProperty("type", out var ty) && ty.GetString() == type;
 
     /// <summary>Bob's payment on the seeded template: alice approves first, then carol (the template's default flow).</summary>
+    [Fact]
+    public async Task An_approver_who_leaves_has_their_task_redirected_to_the_approval_admin_as_does_a_node_whose_approver_left_before()
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+        var token = await emulator.ApiTokenAsync();
+        var id = await StartAsync(emulator, token);
+
+        // Alice (node 1) leaves while her task runs: it is REDIRECTED to Dave, the admin, with a REDIRECT_TASK record.
+        (await emulator.Http.DeleteAsync("/_emulator/dingtalk/users/alice")).EnsureSuccessStatusCode();
+        var handed = await GetAsync(emulator, token, id);
+        var tasks = handed.GetProperty("tasks").EnumerateArray()
+            .Select(t => (t.GetProperty("userId").GetString(), t.GetProperty("status").GetString(), t.GetProperty("result").GetString())).ToList();
+        Assert.Equal([("alice", "COMPLETED", "REDIRECTED"), ("dave", "RUNNING", "NONE")], tasks);
+        Assert.Contains(handed.GetProperty("operationRecords").EnumerateArray(), r => r.GetProperty("type").GetString() == "REDIRECT_TASK" && r.GetProperty("userId").GetString() == "alice");
+        Assert.Equal("RUNNING", handed.GetProperty("status").GetString());
+
+        // Dave agrees; node 2 is Carol's, who has left too by then: it starts with Dave's task instead.
+        (await emulator.Http.DeleteAsync("/_emulator/dingtalk/users/carol")).EnsureSuccessStatusCode();
+        using var agreed = await DecideAsync(emulator, id, new() { ["as"] = "dave", ["taskId"] = RunningTask(handed, "dave"), ["result"] = "agree" });
+        Assert.Equal(HttpStatusCode.Redirect, agreed.StatusCode);
+        var second = await GetAsync(emulator, token, id);
+        Assert.Equal(2, second.GetProperty("tasks").EnumerateArray().Count(t => t.GetProperty("userId").GetString() == "dave"));
+        Assert.NotNull(RunningTask(second, "dave"));
+    }
+
     private static async Task<string> StartAsync(TestEmulator emulator, string token)
     {
         using var started = await emulator.PostDingTalkAsync("/dingtalk/v1.0/workflow/processInstances", new

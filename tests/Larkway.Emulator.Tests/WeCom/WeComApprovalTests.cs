@@ -87,4 +87,37 @@ public sealed class WeComApprovalTests
         Assert.Equal(HttpStatusCode.BadRequest, decide.StatusCode);
         Assert.Equal(4, detail.Json.GetProperty("info").GetProperty("sp_status").GetInt32());
     }
+
+    [Fact]
+    public async Task An_approver_who_left_is_replaced_by_the_approval_admin_and_a_joint_node_then_waits_only_for_those_left()
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+        var token = await emulator.WeComTokenAsync();
+        var url = $"/wecom/cgi-bin/oa/applyevent?access_token={token}";
+
+        // 会签 (attr 2) between Alice and Carol; Carol leaves while it waits: her place is handed on (4 已转审) to Dave, the admin.
+        using var joint = await emulator.WeComPostAsync(url, new
+        {
+            creator_userid = "bob", template_id = TemplateId, use_template_approver = 0,
+            approver = new[] { new { attr = 2, userid = new[] { "alice", "carol" } } },
+            apply_data = new { contents = new[] { Money, Reason } },
+        });
+        var spNo = joint.Field("sp_no")!;
+        (await emulator.Http.DeleteAsync("/_emulator/wecom/users/carol")).EnsureSuccessStatusCode();
+        (await emulator.Http.PostAsJsonAsync($"/_emulator/wecom/approvals/{spNo}/decide", new { userid = "alice", action = "approve" })).EnsureSuccessStatusCode();
+        using var waiting = await emulator.WeComPostAsync($"/wecom/cgi-bin/oa/getapprovaldetail?access_token={token}", new { sp_no = spNo });
+        (await emulator.Http.PostAsJsonAsync($"/_emulator/wecom/approvals/{spNo}/decide", new { userid = "dave", action = "approve" })).EnsureSuccessStatusCode();
+        using var done = await emulator.WeComPostAsync($"/wecom/cgi-bin/oa/getapprovaldetail?access_token={token}", new { sp_no = spNo });
+
+        var details = waiting.Json.GetProperty("info").GetProperty("sp_record")[0].GetProperty("details").EnumerateArray()
+            .Select(d => (d.GetProperty("approver").GetProperty("userid").GetString(), d.GetProperty("sp_status").GetInt32())).ToList();
+        Assert.Equal([("alice", 2), ("carol", 4), ("dave", 1)], details);
+        Assert.Equal(1, waiting.Json.GetProperty("info").GetProperty("sp_status").GetInt32());
+        Assert.Equal(2, done.Json.GetProperty("info").GetProperty("sp_status").GetInt32());
+
+        // The template's own approver (Carol) has left: a new application goes to the admin at once.
+        using var later = await emulator.WeComPostAsync(url, new { creator_userid = "bob", template_id = TemplateId, use_template_approver = 1, apply_data = new { contents = new[] { Money, Reason } } });
+        using var detail = await emulator.WeComPostAsync($"/wecom/cgi-bin/oa/getapprovaldetail?access_token={token}", new { sp_no = later.Field("sp_no") });
+        Assert.Equal("dave", detail.Json.GetProperty("info").GetProperty("sp_record")[0].GetProperty("details")[0].GetProperty("approver").GetProperty("userid").GetString());
+    }
 }

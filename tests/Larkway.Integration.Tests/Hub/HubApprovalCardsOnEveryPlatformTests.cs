@@ -176,7 +176,7 @@ public sealed class HubApprovalCardsOnEveryPlatformTests
             .Select(t => t.GetProperty("approver").GetProperty("user_id").GetString())];
 
     /// <summary>The interactive card about the approval (its reference) in the person's chat with the app's robot, once it has arrived.</summary>
-    private static async Task<JsonElement> CardAboutAsync(HubSandbox hub, string person, string reference)
+    internal static async Task<JsonElement> CardAboutAsync(HubSandbox hub, string person, string reference)
     {
         JsonElement? found = null;
         await HubSandbox.WaitUntilAsync(
@@ -202,7 +202,7 @@ public sealed class HubApprovalCardsOnEveryPlatformTests
     /// The WeCom app's cards to the member about the approval (its reference), oldest first, as JSON: a template card, or
     /// the markdown a card with nothing to open is sent as.
     /// </summary>
-    private static IReadOnlyList<string> WeComCardsAbout(HubSandbox hub, string user, string reference) =>
+    internal static IReadOnlyList<string> WeComCardsAbout(HubSandbox hub, string user, string reference) =>
         [.. hub.Control.GetFromJsonAsync<JsonElement>($"/_emulator/wecom/users/{user}/messages").GetAwaiter().GetResult().GetProperty("items").EnumerateArray()
             .Where(m => m.GetProperty("msgtype").GetString() is "template_card" or "markdown")
             .Select(m => m.GetProperty("content").GetRawText())

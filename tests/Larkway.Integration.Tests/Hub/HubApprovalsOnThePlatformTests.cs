@@ -134,6 +134,66 @@ public sealed class HubApprovalsOnThePlatformTests
         }
     }
 
+    [Theory]
+    [InlineData("dingtalk")]
+    [InlineData("wecom")]
+    public async Task An_approver_who_leaves_hands_their_task_to_the_approval_admin_and_the_approval_follows_it_to_the_end(string name)
+    {
+        var platform = Of(name);
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var hub = await HubSandbox.StartAsync(Settings);
+        using var client = await ClientAsync(hub, receiver);
+        var (id, instance) = await CreatedAsync(client, platform, "leaver-1");
+
+        // The first approver (DingTalk's payment template: Alice, then Carol; WeCom's: Carol) leaves while their task waits.
+        var leaver = platform == DingTalkPayment ? "alice" : "carol";
+        await WaitForAsync(client, id, a => TaskOf(a, leaver) == "pending");
+        using (var left = await hub.Control.DeleteAsync($"/_emulator/{name}/users/{leaver}"))
+        {
+            left.StatusCode.ShouldBe(HttpStatusCode.OK, await left.Content.ReadAsStringAsync());
+        }
+
+        // The platform hands it to its approval admin (the sandbox's is Dave): the Hub shows the hand-over and Dave's task.
+        var handed = await WaitForAsync(client, id, a => TaskOf(a, "dave") == "pending");
+        TaskOf(handed, leaver).ShouldBe("transferred");
+        handed.GetProperty("status").GetString().ShouldBe("pending");
+        handed.GetProperty("history").EnumerateArray().Count(h => h.GetProperty("type").GetString() == "larkway.approval.task_transferred").ShouldBe(1);
+
+        // Dave is told where he works: his approval card about it (the reference is PO-leaver).
+        if (platform == DingTalkPayment)
+        {
+            await HubApprovalCardsOnEveryPlatformTests.CardAboutAsync(hub, "dave", "PO-leaver");
+        }
+        else
+        {
+            await HubSandbox.WaitUntilAsync(() => HubApprovalCardsOnEveryPlatformTests.WeComCardsAbout(hub, "dave", "PO-leaver").Count > 0, "Dave's approval card", seconds: 60);
+        }
+
+        // Dave decides (and, on DingTalk, Carol after him): the approval ends approved, the hand-over called back once.
+        if (platform == DingTalkPayment)
+        {
+            await HubApprovalsOnEveryPlatformTests.DecideOnDingTalkAsync(hub, client, id);
+        }
+        else
+        {
+            using var decided = await hub.Control.PostAsJsonAsync($"/_emulator/wecom/approvals/{instance}/decide", new { userid = "dave", action = "approve" });
+            decided.StatusCode.ShouldBe(HttpStatusCode.OK, await decided.Content.ReadAsStringAsync());
+        }
+
+        var approved = await WaitForAsync(client, id, a => a.GetProperty("status").GetString() == "approved");
+        TaskOf(approved, "dave").ShouldBe("approved");
+        var history = approved.GetProperty("history").GetArrayLength();
+        await HubSandbox.WaitUntilAsync(() => CallbacksOf(receiver, id).Count >= history, "every callback of the approval", seconds: 30);
+        CallbacksOf(receiver, id).Count(t => t == "larkway.approval.task_transferred").ShouldBe(1);
+    }
+
+    /// <summary>The status of <paramref name="userId"/>'s task in an approval's answer; null when they have none.</summary>
+    private static string? TaskOf(JsonElement approval, string userId) =>
+        approval.GetProperty("tasks").EnumerateArray()
+            .Where(t => t.GetProperty("approver").GetProperty("user_id").GetString() == userId)
+            .Select(t => t.GetProperty("status").GetString())
+            .LastOrDefault();
+
     private static async Task<(string Id, string Instance)> CreatedAsync(HttpClient client, Platform platform, string key)
     {
         using var response = await PostAsync(client, platform, key);

@@ -5,6 +5,7 @@ using Larkway.Emulator.DingTalk.Callbacks;
 using Larkway.Emulator.DingTalk.Platform;
 using Larkway.Emulator.DingTalk.State;
 using Larkway.Emulator.DingTalk.Stream;
+using Larkway.Emulator.DingTalk.Workflow;
 using Larkway.Emulator.Platform;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -67,8 +68,23 @@ internal static class DingTalkContactControl
         }
     }
 
-    private static async Task<IResult> RemoveUserAsync([FromRoute] string userId, DingTalkOrg org, Sender sender) =>
-        org.RemoveUser(userId) ? await sender.SendAsync("user_leave_org", "UserId", [userId]) : Refuse(404, $"no person has userid '{userId}'", "NotFound");
+    private static async Task<IResult> RemoveUserAsync([FromRoute] string userId, DingTalkOrg org, Sender sender, WorkflowStore workflows, WorkflowEvents workflowEvents)
+    {
+        if (!org.RemoveUser(userId))
+        {
+            return Refuse(404, $"no person has userid '{userId}'", "NotFound");
+        }
+
+        var answer = await sender.SendAsync("user_leave_org", "UserId", [userId]);
+
+        // Their undecided approval tasks go to the approval admin, each with its bpms_task_change events.
+        foreach (var change in workflows.HandOver(userId))
+        {
+            workflowEvents.Raise(change);
+        }
+
+        return answer;
+    }
 
     private static async Task<IResult> PutDepartmentAsync(HttpContext context, [FromRoute] long deptId, DingTalkOrg org, Sender sender)
     {

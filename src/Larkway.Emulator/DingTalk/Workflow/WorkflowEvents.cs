@@ -94,7 +94,7 @@ internal sealed partial class WorkflowEvents(DingTalkOrg org, CallbackSettingsSt
         data["createTime"] = t.CreatedAt.ToUnixTimeMilliseconds();
         if (type == "finish")
         {
-            data["result"] = t.Result == "AGREE" ? "agree" : "refuse";
+            data["result"] = t.Result switch { "AGREE" => "agree", "REDIRECTED" => "redirect", _ => "refuse" };
             data["finishTime"] = (t.FinishedAt ?? t.CreatedAt).ToUnixTimeMilliseconds();
             if (remark is not null)
             {

@@ -1,4 +1,5 @@
 using Larkway.Emulator.DingTalk.Platform;
+using Larkway.Emulator.DingTalk.State;
 using Larkway.Emulator.State;
 
 namespace Larkway.Emulator.DingTalk.Workflow;
@@ -10,9 +11,15 @@ internal sealed record WorkflowChange(WorkflowInstance Instance, string? Instanc
 /// OA approval templates and their instances, in memory. Nodes run one after another; a node's tasks are created when
 /// it starts. An AND node needs every approver's agree, an OR/NONE node one; any refuse ends the instance COMPLETED/refuse.
 /// Instances are kept in the state file (<see cref="Export"/>, <see cref="Restore"/>); the templates are built in.
+/// An approver who is not (or no longer) in the org is replaced by the org's approval admin (<see cref="ApprovalAdmin"/>),
+/// as DingTalk's admin console hands such a node on by default (审批人为空/离职 → 转交审批管理员): when a node starts, and
+/// for the running tasks of a person who leaves (<see cref="HandOver"/>).
 /// </summary>
-internal sealed class WorkflowStore(TimeProvider time, StateRevision revision)
+internal sealed class WorkflowStore(TimeProvider time, StateRevision revision, DingTalkOrg org)
 {
+    /// <summary>The sandbox org's approval admin (审批管理员): Dave.</summary>
+    public const string ApprovalAdmin = "dave";
+
     /// <summary>The seeded payment template of the default org.</summary>
     public const string PaymentProcessCode = "PROC-LW-PAYMENT";
 
@@ -132,6 +139,61 @@ internal sealed class WorkflowStore(TimeProvider time, StateRevision revision)
         }
     }
 
+    /// <summary>
+    /// <paramref name="userId"/> left the org: each RUNNING task of theirs is redirected (转交) to the approval admin, the
+    /// old task COMPLETED with result REDIRECTED (its finish event says <c>redirect</c>), a RUNNING one for the admin on the same node, a REDIRECT_TASK record.
+    /// Left as it is when the admin is the one who left (nobody to hand it to) or already holds a task on that node.
+    /// </summary>
+    public IReadOnlyList<WorkflowChange> HandOver(string userId)
+    {
+        var now = time.GetUtcNow();
+        var changes = new List<WorkflowChange>();
+        lock (_gate)
+        {
+            if (userId == ApprovalAdmin)
+            {
+                return changes;
+            }
+
+            foreach (var instance in _instances.Values.Where(i => i.Status == "RUNNING").ToList())
+            {
+                var updated = instance;
+                var events = new List<(WorkflowTask, string, string?)>();
+                foreach (var task in instance.Tasks.Where(t => t.UserId == userId && t.Status == "RUNNING"))
+                {
+                    var redirected = task with { Status = "COMPLETED", Result = "REDIRECTED", FinishedAt = now };
+                    var tasks = updated.Tasks.Select(t => t.TaskId == task.TaskId ? redirected : t).ToList();
+                    events.Add((redirected, "finish", null));
+                    if (!tasks.Any(t => t.Node == task.Node && t.UserId == ApprovalAdmin && t.Status == "RUNNING"))
+                    {
+                        var admin = new WorkflowTask(_nextTaskId++, ApprovalAdmin, task.Node, task.ActivityId, "RUNNING", "NONE", now, null);
+                        tasks.Add(admin);
+                        events.Add((admin, "start", null));
+                    }
+
+                    updated = updated with
+                    {
+                        Tasks = tasks,
+                        Records = [.. updated.Records, new OperationRecord(userId, "REDIRECT_TASK", "NONE", $"{userId} left the organisation; handed to the approval admin", now, task.ActivityId)],
+                    };
+                }
+
+                if (events.Count > 0)
+                {
+                    _instances[instance.Id] = updated;
+                    changes.Add(new WorkflowChange(updated, null, events));
+                }
+            }
+
+            if (changes.Count > 0)
+            {
+                revision.Advance();
+            }
+        }
+
+        return changes;
+    }
+
     /// <summary>Ends a RUNNING instance TERMINATED; its open tasks are canceled.</summary>
     public WorkflowChange Terminate(string id, string operatorUserId, string? remark)
     {
@@ -224,7 +286,8 @@ internal sealed class WorkflowStore(TimeProvider time, StateRevision revision)
     private List<WorkflowTask> StartNodeLocked(ref WorkflowInstance instance, int node, DateTimeOffset now)
     {
         var activity = $"act-{node + 1}";
-        var tasks = instance.Nodes[node].UserIds.Select(u => new WorkflowTask(_nextTaskId++, u, node, activity, "RUNNING", "NONE", now, null)).ToList();
+        var tasks = instance.Nodes[node].UserIds.Select(u => org.FindUser(u) is null ? ApprovalAdmin : u).Distinct(StringComparer.Ordinal)
+            .Select(u => new WorkflowTask(_nextTaskId++, u, node, activity, "RUNNING", "NONE", now, null)).ToList();
         instance = instance with { Tasks = [.. instance.Tasks, .. tasks] };
         return tasks;
     }

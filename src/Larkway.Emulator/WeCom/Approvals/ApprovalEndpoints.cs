@@ -74,7 +74,10 @@ internal static class ApprovalEndpoints
             throw Refused("use_template_approver must be 0 or 1");
         }
 
-        List<ApprovalNode> nodes = useTemplate == 1 ? [new ApprovalNode(1, template.DefaultApprovers)] : Nodes(org, body);
+        // The template's own approvers who left are replaced by the approval admin, as WeCom's 审批人为空 setting does by default.
+        List<ApprovalNode> nodes = useTemplate == 1
+            ? [new ApprovalNode(1, template.DefaultApprovers.Select(a => org.FindUser(a) is null ? ApprovalStore.ApprovalAdmin : a).Distinct(StringComparer.Ordinal))]
+            : Nodes(org, body);
         IReadOnlyList<string> notifyer = [];
         if (useTemplate == 0)
         {

@@ -11,7 +11,7 @@ internal sealed record ApprovalControl(string Control, string Id, string Title, 
 /// <summary>An approval template (审批模板) of the approval app.</summary>
 internal sealed record ApprovalTemplate(string TemplateId, string Name, IReadOnlyList<ApprovalControl> Controls, IReadOnlyList<string> DefaultApprovers);
 
-/// <summary>One approver's place in a node: undecided (1), approved (2) or rejected (3), with their comment and time.</summary>
+/// <summary>One approver's place in a node: undecided (1), approved (2), rejected (3) or handed on (4 已转审), with their comment and time.</summary>
 internal sealed class ApproverSlot(string userId)
 {
     public string UserId { get; } = userId;
@@ -26,11 +26,21 @@ internal sealed class ApproverSlot(string userId)
 /// <summary>An approver node: 或签 (attr 1, any one approver decides) or 会签 (attr 2, all must approve).</summary>
 internal sealed class ApprovalNode(int attr, IEnumerable<string> approvers)
 {
+    private readonly List<ApproverSlot> _approvers = [.. approvers.Select(a => new ApproverSlot(a))];
+
     public int Attr { get; } = attr;
 
     public int Status { get; set; } = 1;
 
-    public IReadOnlyList<ApproverSlot> Approvers { get; } = [.. approvers.Select(a => new ApproverSlot(a))];
+    public IReadOnlyList<ApproverSlot> Approvers => _approvers;
+
+    /// <summary>Adds an undecided approver (a task handed on); under the store's lock.</summary>
+    public ApproverSlot Add(string userId)
+    {
+        var slot = new ApproverSlot(userId);
+        _approvers.Add(slot);
+        return slot;
+    }
 }
 
 /// <summary>A submitted application and where it is in its flow.</summary>
@@ -73,6 +83,12 @@ internal sealed record KeptApplication(string SpNo, string TemplateId, string Cr
 /// </summary>
 internal sealed class ApprovalStore(TimeProvider time, StateRevision revision)
 {
+    /// <summary>
+    /// The sandbox corp's approval admin (审批管理员): Dave. A template approver no longer in the corp is replaced by them when
+    /// an application is submitted, and a person who leaves hands their undecided places to them (<see cref="HandOver"/>).
+    /// </summary>
+    public const string ApprovalAdmin = "dave";
+
     /// <summary>The seeded payment template's id.</summary>
     public const string PaymentTemplateId = "3TmApprovalPaymentLarkwayDevTemplate0001";
 
@@ -160,7 +176,7 @@ internal sealed class ApprovalStore(TimeProvider time, StateRevision revision)
                 node.Status = 3;
                 application.Status = 3;
             }
-            else if (node.Attr == 1 || node.Approvers.All(a => a.Status == 2))
+            else if (node.Attr == 1 || node.Approvers.Where(a => a.Status != 4).All(a => a.Status == 2))
             {
                 node.Status = 2;
                 if (application.Nodes.All(n => n.Status == 2))
@@ -172,6 +188,49 @@ internal sealed class ApprovalStore(TimeProvider time, StateRevision revision)
             revision.Advance();
             return null;
         }
+    }
+
+    /// <summary>
+    /// <paramref name="userId"/> left the corp: in each application in review, their undecided place in the current node is
+    /// handed on (转审, sp_status 4) to the approval admin, as WeCom's admin console does for a departed approver. Returns
+    /// the applications changed; none when the admin is the one who left (nobody to hand it to).
+    /// </summary>
+    public IReadOnlyList<ApprovalApplication> HandOver(string userId)
+    {
+        var changed = new List<ApprovalApplication>();
+        lock (_gate)
+        {
+            if (string.Equals(userId, ApprovalAdmin, StringComparison.OrdinalIgnoreCase))
+            {
+                return changed;
+            }
+
+            var now = time.GetUtcNow().ToUnixTimeSeconds();
+            foreach (var application in _applications.Values.Where(a => a.Status == 1))
+            {
+                var node = application.Nodes.First(n => n.Status == 1);
+                var slot = node.Approvers.FirstOrDefault(s => string.Equals(s.UserId, userId, StringComparison.OrdinalIgnoreCase) && s.Status == 1);
+                if (slot is null)
+                {
+                    continue;
+                }
+
+                (slot.Status, slot.Speech, slot.Time) = (4, $"{userId} left the company; handed to the approval admin", now);
+                if (!node.Approvers.Any(s => s.UserId == ApprovalAdmin && s.Status == 1))
+                {
+                    node.Add(ApprovalAdmin);
+                }
+
+                changed.Add(application);
+            }
+
+            if (changed.Count > 0)
+            {
+                revision.Advance();
+            }
+        }
+
+        return changed;
     }
 
     /// <summary>

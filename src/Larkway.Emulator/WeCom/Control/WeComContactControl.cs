@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Larkway.Emulator.WeCom.Approvals;
 using Larkway.Emulator.WeCom.Callbacks;
 using Larkway.Emulator.WeCom.Platform;
 using Larkway.Emulator.WeCom.State;
@@ -82,10 +83,19 @@ internal static class WeComContactControl
         }
     }
 
-    private static async Task<IResult> RemoveUserAsync([FromRoute] string userId, WeComOrg org, WeComCallbackSender callbacks, TimeProvider time) =>
-        org.RemoveUser(userId) is { } removed
-            ? await SendAsync(callbacks, org, time, "delete_user", Visible(org, removed), [("UserID", removed.UserId)])
-            : Refuse(404, "no member has that userid");
+    private static async Task<IResult> RemoveUserAsync([FromRoute] string userId, WeComOrg org, WeComCallbackSender callbacks, TimeProvider time, ApprovalDecisions approvals)
+    {
+        if (org.RemoveUser(userId) is not { } removed)
+        {
+            return Refuse(404, "no member has that userid");
+        }
+
+        var answer = await SendAsync(callbacks, org, time, "delete_user", Visible(org, removed), [("UserID", removed.UserId)]);
+
+        // Their undecided approval places go to the approval admin, each with its sys_approval_change callback.
+        await Task.WhenAll(approvals.HandOver(removed.UserId));
+        return answer;
+    }
 
     private static async Task<IResult> PutDepartmentAsync(HttpContext context, [FromRoute] long id, WeComOrg org, WeComCallbackSender callbacks, TimeProvider time)
     {
