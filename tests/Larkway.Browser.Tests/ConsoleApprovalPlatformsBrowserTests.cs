@@ -75,6 +75,10 @@ public sealed class ConsoleApprovalPlatformsBrowserTests(BrowserFixture browser)
         await Assertions.Expect(page.Locator("#approval-status")).ToHaveTextAsync("pending");
         await Assertions.Expect(page.Locator("#approval-reference")).ToHaveTextAsync("PO-2002");
         await Assertions.Expect(page.Locator("main")).ToContainTextAsync("DingTalk");
+
+        // A task's history line names its node, or the task where the platform names no node; never a dangling status.
+        var taskLine = page.Locator("#history tr[data-sequence]", new() { HasText = "task_pending" }).First;
+        await Assertions.Expect(taskLine.Locator("td").Nth(1).Locator(".sub")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^(task \S+|[^:]+)$"));
         await Screenshots.SaveAsync(page, "console-approval-dingtalk-1280");
         hub.CspViolations.ShouldBeEmpty();
     }
