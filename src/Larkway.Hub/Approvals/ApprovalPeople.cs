@@ -17,6 +17,12 @@ internal sealed class ApprovalPeople(IServiceProvider services)
 
     private PersonLinkStore? Links => services.GetService<PersonLinkStore>();
 
+    /// <summary>The directory's name of <paramref name="personId"/>, for cards; null without a directory or a person.</summary>
+    public async Task<string?> NameOfAsync(string? personId, CancellationToken cancellationToken) =>
+        personId is not null && People is { } people && await people.FindAsync(personId, cancellationToken).ConfigureAwait(false) is { Name.Length: > 0 } person
+            ? person.Name
+            : null;
+
     /// <summary>
     /// Resolves every person of a request at once: each named person's <see cref="ApprovalPerson.UserId"/> set (or a
     /// problem at their place), and the applicant's directory person. <paramref name="applicantPath"/> names the

@@ -52,6 +52,10 @@ public sealed class HubApprovalCardsOnEveryPlatformTests
         var approve = ActionOf(aliceCard, "Approve");
         ActionOf(aliceCard, "Reject").ShouldNotBeNull();
 
+        // DingTalk's cards mention no one by id: the applicant is shown by the directory's name, not as "bob".
+        var facts = aliceCard.GetProperty("cardParamMap").GetRawText();
+        facts.ShouldContain("Bob Li");
+
         // A press of Alice's button in Carol's name (a forwarded card, a forged callback) decides nothing: the task stays Alice's.
         using var stream = new DingTalkStreamControl(hub.Control.BaseAddress!, EmulatorOptions.DefaultDingTalkAppKey);
         await HubSandbox.WaitUntilAsync(() => stream.OpenConnectionIdsAsync().GetAwaiter().GetResult().Count > 0, "the Hub's Stream connection", seconds: 60);

@@ -59,7 +59,7 @@ internal sealed partial class ApprovalCardClicks(ApprovalStore store, ApprovalBr
         var known = TaskStatus(approval, taskId!) ?? card.TaskStatus;
         if (approval.Status != ApprovalState.Pending || known != "PENDING")
         {
-            return Answer(approval, taskId!, known, CardToastKind.Info, "This was already decided; the card shows where it stands.");
+            return await AnswerAsync(approval, taskId!, known, CardToastKind.Info, "This was already decided; the card shows where it stands.", cancellationToken).ConfigureAwait(false);
         }
 
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -70,7 +70,7 @@ internal sealed partial class ApprovalCardClicks(ApprovalStore store, ApprovalBr
             var decided = await bridge.DecideAsync(approval, taskId!, click.OperatorId, approve, Comment(click), ApprovalBridge.FromCard, budget.Token)
                 .ConfigureAwait(false);
             var status = decided is not null && TaskStatus(decided, taskId!) is { } read && read != "PENDING" ? read : approve ? "APPROVED" : "REJECTED";
-            return Answer(decided ?? approval, taskId!, status, approve ? CardToastKind.Success : CardToastKind.Warning, approve ? "Approved." : "Rejected.");
+            return await AnswerAsync(decided ?? approval, taskId!, status, approve ? CardToastKind.Success : CardToastKind.Warning, approve ? "Approved." : "Rejected.", cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (platform.Piece.Failure(ex) is { Kind: ApprovalFailureKind.TaskNotPending } gone)
         {
@@ -78,7 +78,7 @@ internal sealed partial class ApprovalCardClicks(ApprovalStore store, ApprovalBr
             LogDecidedElsewhere(logger, approval.Id, taskId!, platform.Display, gone.Failure.CodeText);
             var current = await TrySyncAsync(approval, budget.Token).ConfigureAwait(false) ?? approval;
             var status = TaskStatus(current, taskId!) is { } s && s != "PENDING" ? s : "DONE";
-            return Answer(current, taskId!, status, CardToastKind.Info, "This task was already decided elsewhere; nothing more to do here.");
+            return await AnswerAsync(current, taskId!, status, CardToastKind.Info, "This task was already decided elsewhere; nothing more to do here.", cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (budget.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -107,9 +107,12 @@ internal sealed partial class ApprovalCardClicks(ApprovalStore store, ApprovalBr
         }
     }
 
-    private CardClickAnswer Answer(ApprovalRow approval, string taskId, string taskStatus, CardToastKind toast, string message)
+    private async Task<CardClickAnswer> AnswerAsync(ApprovalRow approval, string taskId, string taskStatus, CardToastKind toast, string message, CancellationToken cancellationToken)
     {
-        using var card = JsonDocument.Parse(ApprovalCardRenderer.Render(approval, taskId, taskStatus, platforms.CardOf(approval)));
+        // The same card the outbox renders, so neither overwrites the other with something else.
+        var look = platforms.CardOf(approval);
+        var name = await cards.ApplicantNameAsync(approval, look, cancellationToken).ConfigureAwait(false);
+        using var card = JsonDocument.Parse(ApprovalCardRenderer.Render(approval, taskId, taskStatus, look, name));
         return CardClickAnswer.WithToast(toast, message).AndPlatformCard(card.RootElement.Clone());
     }
 

@@ -31,7 +31,7 @@ internal static class ApprovalCardRenderer
     /// "Approved by you" holds either way, since only the assignee can decide their task, here or on the platform. Where
     /// the platform does not let an app decide (<paramref name="platform"/>), the open card links to its approval page.
     /// </summary>
-    public static string Render(ApprovalRow approval, string taskId, string taskStatus, ApprovalCardPlatform platform)
+    public static string Render(ApprovalRow approval, string taskId, string taskStatus, ApprovalCardPlatform platform, string? applicantName = null)
     {
         ArgumentNullException.ThrowIfNull(approval);
         ArgumentNullException.ThrowIfNull(platform);
@@ -39,7 +39,7 @@ internal static class ApprovalCardRenderer
         var open = approval.Status == ApprovalState.Pending && status == "PENDING";
         var (colour, headline) = Headline(approval.Status, status);
         var outcome = Outcome(approval.Status, status, platform.Display);
-        var elements = new JsonArray { Summary(approval, platform) };
+        var elements = new JsonArray { Summary(approval, platform, applicantName) };
         if (Fields(approval) is { Count: > 0 } fields)
         {
             elements.Add(new JsonObject { ["tag"] = "div", ["fields"] = fields });
@@ -130,12 +130,16 @@ internal static class ApprovalCardRenderer
         return (yours + " " + whole).Trim();
     }
 
-    /// <summary>Applicant (a mention where the platform's cards take one, else as the request named them) and reference.</summary>
-    private static JsonObject Summary(ApprovalRow approval, ApprovalCardPlatform platform)
+    /// <summary>
+    /// Applicant (a mention where the platform's cards take one, else their directory name, else as the request named
+    /// them) and reference.
+    /// </summary>
+    private static JsonObject Summary(ApprovalRow approval, ApprovalCardPlatform platform, string? applicantName)
     {
         // Ids are the platform's own (resolved when the approval was accepted); everything else goes in plain-text fields.
         var applicant = platform.Mentions && approval.ApplicantUserId is { } userId && userId.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-')
             ? $"<at id={userId}></at>"
+            : NameInMarkdown(applicantName) is { } name ? name
             : PlainInMarkdown(approval.Applicant) is { } named ? named
             : "(" + approval.ApplicantType + ")";
         var fields = new JsonArray
@@ -187,6 +191,10 @@ internal static class ApprovalCardRenderer
     /// How the request named the applicant (an email, a user id, a person id) when markdown shows it literally: only
     /// letters, digits and the few marks an address or id has; else null, and the card names only the kind.
     /// </summary>
+    /// <summary>A person's name when markdown shows it literally: letters (any script), digits, spaces and a name's marks.</summary>
+    private static string? NameInMarkdown(string? name) =>
+        name is { Length: > 0 and <= MaxValueLength } && name.All(c => char.IsLetterOrDigit(c) || c is ' ' or '.' or '-' or '\'' or '·') ? name : null;
+
     private static string? PlainInMarkdown(string named) =>
         named.Length > 0 && named.All(c => char.IsAsciiLetterOrDigit(c) || c is '@' or '.' or '-' or '+' or '_') ? named : null;
 

@@ -28,8 +28,16 @@ internal sealed partial class ApprovalCards(
     TimeProvider time,
     Platform.Observability.CardTelemetry cardTelemetry,
     ApprovalPlatforms platforms,
-    ILogger<ApprovalCards> logger)
+    ILogger<ApprovalCards> logger,
+    ApprovalPeople? people = null)
 {
+    /// <summary>
+    /// The card's facts beyond the approval row: the applicant's directory name, which cards show where the platform's
+    /// cards cannot mention a person by id (null: the id as the request named them).
+    /// </summary>
+    public async Task<string?> ApplicantNameAsync(ApprovalRow approval, ApprovalCardPlatform look, CancellationToken cancellationToken) =>
+        people is null || look.Mentions ? null : await people.NameOfAsync(approval.ApplicantPersonId, cancellationToken).ConfigureAwait(false);
+
     /// <summary>Renders an approver's card, counted for the dashboard's card-rendering success.</summary>
     private string Rendered(Func<string> render)
     {
@@ -67,11 +75,15 @@ internal sealed partial class ApprovalCards(
         var tasks = JsonSerializer.Deserialize(approval.Tasks, ApprovalStorageJsonContext.Default.ApprovalTaskSnapshotArray) ?? [];
         var cards = await CardsOfAsync(approval.Id, cancellationToken).ConfigureAwait(false);
         var look = platforms.CardOf(approval);
+
+        // Looked up once, and only when a card is rendered (most refreshes render none).
+        Task<string?>? applicantName = null;
+        Task<string?> NameAsync() => applicantName ??= ApplicantNameAsync(approval, look, cancellationToken);
         if (options.Value.CardsEnabled && approval.Status == ApprovalState.Pending)
         {
             foreach (var task in tasks.Where(t => t.Status == "PENDING" && t.UserId is { Length: > 0 } && cards.All(c => c.TaskId != t.Id)))
             {
-                if (await SendCardAsync(approval, task, look, cancellationToken).ConfigureAwait(false) is { } card)
+                if (await SendCardAsync(approval, task, look, await NameAsync().ConfigureAwait(false), cancellationToken).ConfigureAwait(false) is { } card)
                 {
                     cards.Add(card);
                 }
@@ -88,7 +100,8 @@ internal sealed partial class ApprovalCards(
             }
 
             // Re-render first, record after: a crash in between re-renders once more, which shows the same.
-            var content = Rendered(() => ApprovalCardRenderer.Render(approval, card.TaskId, status, look));
+            var name = await NameAsync().ConfigureAwait(false);
+            var content = Rendered(() => ApprovalCardRenderer.Render(approval, card.TaskId, status, look, name));
             await notifications.UpdateContentAsync(card.NotificationId, "card", content, null, cancellationToken).ConfigureAwait(false);
             await UpdateCardAsync(card.Id, status, shown, cancellationToken).ConfigureAwait(false);
         }
@@ -161,11 +174,11 @@ internal sealed partial class ApprovalCards(
         return true;
     }
 
-    private async Task<ApprovalCardRow?> SendCardAsync(ApprovalRow approval, ApprovalTaskSnapshot task, ApprovalCardPlatform look, CancellationToken cancellationToken)
+    private async Task<ApprovalCardRow?> SendCardAsync(ApprovalRow approval, ApprovalTaskSnapshot task, ApprovalCardPlatform look, string? applicantName, CancellationToken cancellationToken)
     {
         var shown = ApprovalCardRenderer.Shown(task.Status, approval.Status);
         var request = Request(TaskType, $"task:{approval.Id}:{task.Id}", approval, task.UserId!,
-            Rendered(() => ApprovalCardRenderer.Render(approval, task.Id, task.Status, look))) with
+            Rendered(() => ApprovalCardRenderer.Render(approval, task.Id, task.Status, look, applicantName))) with
         {
             Data = new JsonObject { ["approval_id"] = approval.Id, ["task_id"] = task.Id, ["reference"] = approval.Reference }.ToJsonString(),
         };
