@@ -30,6 +30,7 @@ public class WeComClient : IDisposable
     private readonly Lazy<WeComAgentsClient> _agents = null!;
     private readonly Lazy<SignIn.WeComSignInClient> _signIn = null!;
     private readonly Lazy<Approvals.WeComApprovalsClient> _approvals = null!;
+    private readonly Lazy<CustomerService.WeComCustomerServiceClient> _customerService = null!;
 
     /// <summary>A client. The options are checked now and copied. <paramref name="handler"/> replaces the network and is not disposed.</summary>
     /// <exception cref="WeComApiException">CorpId or CorpSecret is missing (<see cref="WeComErrorCodes.InvalidRequest"/>).</exception>
@@ -55,6 +56,7 @@ public class WeComClient : IDisposable
         _agents = new Lazy<WeComAgentsClient>(() => new WeComAgentsClient(_pipeline));
         _signIn = new Lazy<SignIn.WeComSignInClient>(() => new SignIn.WeComSignInClient(_pipeline));
         _approvals = new Lazy<Approvals.WeComApprovalsClient>(() => new Approvals.WeComApprovalsClient(_pipeline));
+        _customerService = new Lazy<CustomerService.WeComCustomerServiceClient>(() => new CustomerService.WeComCustomerServiceClient(_pipeline));
     }
 
     /// <summary>For mocking.</summary>
@@ -88,6 +90,9 @@ public class WeComClient : IDisposable
 
     /// <summary>The approval app (审批): templates, applications, their state.</summary>
     public virtual Approvals.WeComApprovalsClient Approvals => _approvals.Value;
+
+    /// <summary>Customer service (微信客服): accounts, receptionists, customers' messages, sessions.</summary>
+    public virtual CustomerService.WeComCustomerServiceClient CustomerService => _customerService.Value;
 
     /// <summary>
     /// The app's access token, cached and refreshed early, for a call this library does not cover yet. Do not store it:

@@ -77,6 +77,48 @@ public static class WeComErrorCodes
     /// <summary>Approval (审批): a parameter of the call is refused (a required control missing, a value of the wrong shape, a creator outside the app's visible range, a bad time range …); errmsg names it.</summary>
     public const string ApprovalParameterError = "301025";
 
+    /// <summary>Customer service: the open_kfid is not valid.</summary>
+    public const string KfInvalidAccount = "95000";
+
+    /// <summary>Customer service: 5 messages were already sent since the customer last wrote; wait for them to write again.</summary>
+    public const string KfMessageLimit = "95001";
+
+    /// <summary>Customer service: more than 48 hours since the customer last wrote; the app can no longer send to them.</summary>
+    public const string KfTimeLimit = "95002";
+
+    /// <summary>Customer service: the account does not exist (deleted, or another corp's).</summary>
+    public const string KfAccountNotFound = "95004";
+
+    /// <summary>Customer service: the msgtoken (sync_msg's token, an event's code) is not valid or has expired.</summary>
+    public const string KfInvalidToken = "95007";
+
+    /// <summary>Customer service: the session has ended.</summary>
+    public const string KfSessionEnded = "95013";
+
+    /// <summary>Customer service: the member is not a receptionist of the account, or not activated in WeCom.</summary>
+    public const string KfNotAServicer = "95014";
+
+    /// <summary>Customer service: the session cannot move to that state from its current one.</summary>
+    public const string KfTransitionRefused = "95016";
+
+    /// <summary>Customer service: the API switch of the customer-service app is off.</summary>
+    public const string KfApiSwitchOff = "95017";
+
+    /// <summary>Customer service: the session's state does not let the app send (a receptionist holds it, or it is past 48 hours).</summary>
+    public const string KfStateForbidsSending = "95018";
+
+    /// <summary>Customer service: the receptionist has stopped or is suspended.</summary>
+    public const string KfServicerStopped = "95019";
+
+    /// <summary>Customer service: the customer has not written within 48 hours.</summary>
+    public const string KfNoRecentConsultation = "95031";
+
+    /// <summary>Customer service: the msgid was used before in this account.</summary>
+    public const string KfDuplicateMsgId = "95033";
+
+    /// <summary>The customer-service account is not handed to this app (通过API管理微信客服账号).</summary>
+    public const string KfAccountNotDelegated = "48007";
+
     /// <summary>Group robot: the webhook key is not valid (the robot was removed or the URL is wrong).</summary>
     public const string InvalidWebhookUrl = "93000";
 

@@ -129,6 +129,11 @@ public abstract record WeComCallbackMessage
                 Order = fields.Long("Order"),
             },
             "sys_approval_change" => ReadApprovalChange(fields.Element("ApprovalInfo")),
+            "kf_msg_or_event" => new WeComKfMessageOrEvent
+            {
+                Token = fields.Str("Token") ?? "",
+                OpenKfId = fields.Str("OpenKfId") ?? "",
+            },
             _ => new WeComUnknownEvent(),
         };
 

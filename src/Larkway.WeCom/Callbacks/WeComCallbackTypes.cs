@@ -233,6 +233,23 @@ public sealed record WeComChangeContactEvent : WeComEvent
         + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Raw)))[..16];
 }
 
+/// <summary>
+/// <c>kf_msg_or_event</c> (微信客服): a customer-service account has new messages or events. It carries none: pull them with
+/// <see cref="CustomerService.WeComCustomerServiceClient.SyncAsync"/>, passing <see cref="Token"/> (valid 10 minutes) and
+/// <see cref="OpenKfId"/>. Answer the callback at once (WeCom retries one not answered within 5 seconds) and pull after.
+/// </summary>
+public sealed record WeComKfMessageOrEvent : WeComEvent
+{
+    /// <summary>The token for <c>sync_msg</c> (<c>Token</c>).</summary>
+    public string Token { get; init; } = "";
+
+    /// <summary>The account with new data (<c>OpenKfId</c>).</summary>
+    public string OpenKfId { get; init; } = "";
+
+    /// <summary>The callback has no FromUserName: the account, time and token tell a WeCom retry apart from a new signal.</summary>
+    public override string DeduplicationKey => $"{Event}:{OpenKfId}:{CreateTime.ToUnixTimeSeconds()}:{Token}";
+}
+
 /// <summary>An event this library does not model; read <see cref="WeComCallbackMessage.Raw"/>.</summary>
 public sealed record WeComUnknownEvent : WeComEvent;
 

@@ -27,6 +27,26 @@ internal static class WeComErrorHints
             "the userid does not exist",
         "301002" =>
             "the app may not read this member's field (sensitive fields need the member's own authorisation)",
+        WeComErrorCodes.KfMessageLimit =>
+            "5 messages were already sent since the customer last wrote: wait for their next message (or hand the session to a receptionist)",
+        WeComErrorCodes.KfTimeLimit or WeComErrorCodes.KfNoRecentConsultation =>
+            "the customer last wrote more than 48 hours ago: the app can send again only after they write",
+        WeComErrorCodes.KfStateForbidsSending =>
+            "the session's state does not let the app send: a receptionist holds it (state 3), or it is queued or ended; read it with service_state/get",
+        WeComErrorCodes.KfSessionEnded =>
+            "the session has ended: the customer's next message opens a new one",
+        WeComErrorCodes.KfTransitionRefused =>
+            "the session cannot move to that state from its current one (0 → 1/2/3, 1 → 2/3, 2 → 3, 3 → 3/4): read it with service_state/get",
+        WeComErrorCodes.KfNotAServicer or WeComErrorCodes.KfServicerStopped =>
+            "the member is not a receiving receptionist of this account (add them with servicer/add; they must be activated and receiving)",
+        WeComErrorCodes.KfAccountNotDelegated =>
+            "the customer-service account is not handed to this app: in the admin console, 微信客服 → 通过API管理微信客服账号, choose this app",
+        WeComErrorCodes.KfInvalidToken =>
+            "the token or code has expired (a callback's token lasts 10 minutes, a welcome code 20 seconds) or was used already",
+        WeComErrorCodes.KfInvalidAccount or WeComErrorCodes.KfAccountNotFound =>
+            "the open_kfid is not one of this corp's customer-service accounts (list them with account/list)",
+        WeComErrorCodes.KfDuplicateMsgId =>
+            "this msgid was used before in the account: use a new one for each message",
         _ => null,
     };
 }
