@@ -81,6 +81,8 @@ internal static class WeComEmulator
             return store;
         });
         services.AddSingleton<ApprovalDecisions>();
+        services.AddSingleton(sp => new CustomerService.KfStore(options.TimeProvider, sp.GetRequiredService<StateRevision>()));
+        services.AddSingleton<CustomerService.KfSignals>();
         services.AddSingleton<IWeComPageSection, ApprovalPageSection>();
         services.AddSingleton<MemberActions>();
         services.AddSingleton<WeComPersistence>();
@@ -97,6 +99,7 @@ internal static class WeComEmulator
         app.MapWeComDepartmentEndpoints();
         app.MapWeComAgentEndpoints();
         app.MapWeComApprovalEndpoints();
+        CustomerService.KfEndpoints.MapWeComKfEndpoints(app);
         app.MapWeComApprovalPages();
         app.MapAppMessageEndpoints();
         app.MapWeComMediaEndpoints();

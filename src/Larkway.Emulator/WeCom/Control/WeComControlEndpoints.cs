@@ -28,6 +28,7 @@ internal static class WeComControlEndpoints
         control.MapGet("org", Org);
         control.MapWeComContactControl();
         control.MapWeComApprovalControl();
+        CustomerService.KfControl.MapWeComKfControl(control);
         control.MapPost("tokens/expire", (WeComTokens tokens) => WeComJson.Plain(new { expired = tokens.ExpireAll() }));
         control.MapPost("tokens/revoke", (WeComTokens tokens) => WeComJson.Plain(new { revoked = tokens.Revoke() }));
         control.MapPost("faults", AddFaultAsync);

@@ -1,0 +1,94 @@
+using System.Text;
+using System.Text.Json;
+using Larkway.Emulator.WeCom.Callbacks;
+using Larkway.Emulator.WeCom.Platform;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+
+namespace Larkway.Emulator.WeCom.CustomerService;
+
+/// <summary>
+/// Test control of customer service under <c>/_emulator/wecom/kf/{open_kfid}/customers/{external_userid}</c>: a customer
+/// on personal WeChat enters through the account's link and writes; a receptionist takes, writes in and ends the session
+/// from the WeCom client; and what the app sent the customer. Each action answers once the app's callback is answered.
+/// </summary>
+internal static class KfControl
+{
+    public static void MapWeComKfControl(this RouteGroupBuilder control)
+    {
+        var customer = control.MapGroup("kf/{openKfId}/customers/{externalUserId}");
+        customer.MapPost("enter", (HttpContext c, string openKfId, string externalUserId, KfSignals signals) =>
+            ActAsync(c, body => signals.EnterAsync(openKfId, externalUserId, body?.Str("nickname"), body?.Str("scene"), body?.Str("scene_param"))));
+        customer.MapPost("say", (HttpContext c, string openKfId, string externalUserId, KfSignals signals) =>
+            ActAsync(c, body => body?.Str("text") is { Length: > 0 } text
+                ? signals.SayAsync(openKfId, externalUserId, text, body?.Str("menu_id"))
+                : throw WeComException.InvalidParameter("send {\"text\": \"…\", \"menu_id\"?}")));
+        customer.MapPost("take", (HttpContext c, string openKfId, string externalUserId, KfSignals signals) =>
+            ActAsync(c, body => body?.Str("servicer") is { Length: > 0 } servicer
+                ? signals.TakeAsync(openKfId, externalUserId, servicer)
+                : throw WeComException.InvalidParameter("send {\"servicer\": userid}")));
+        customer.MapPost("end", (HttpContext c, string openKfId, string externalUserId, KfSignals signals) =>
+            ActAsync(c, _ => signals.EndAsync(openKfId, externalUserId)));
+        customer.MapPost("servicer-say", (HttpContext c, string openKfId, string externalUserId, KfSignals signals) =>
+            ActAsync(c, body => body?.Str("text") is { Length: > 0 } text
+                ? signals.ServicerSaysAsync(openKfId, externalUserId, text)
+                : throw WeComException.InvalidParameter("send {\"text\": \"…\"}")));
+        customer.MapGet(string.Empty, View);
+    }
+
+    /// <summary>
+    /// The emulator's contact link: its customer page for the account, the scene encoded (WeCom's own link is
+    /// <c>https://work.weixin.qq.com/kf/kfc…?enc_scene=…</c>, opened in WeChat).
+    /// </summary>
+    public static string LinkFor(HttpRequest request, string openKfId, string scene)
+    {
+        var link = $"{request.Scheme}://{request.Host}/wecom-kf/{Uri.EscapeDataString(openKfId)}";
+        return scene.Length == 0 ? link : link + "?enc_scene=ENC" + Convert.ToBase64String(Encoding.UTF8.GetBytes(scene)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    }
+
+    private static async Task<IResult> ActAsync(HttpContext context, Func<JsonElement?, Task<WeComCallbackOutcome?>> act)
+    {
+        JsonElement? body = null;
+        if (context.Request.ContentLength is > 0 || context.Request.Headers.TransferEncoding.Count > 0)
+        {
+            try
+            {
+                body = (await WeComBody.ReadObjectAsync(context.Request)).Body;
+            }
+            catch (WeComException e)
+            {
+                return WeComJson.Plain(new { error = e.Message }, 400);
+            }
+        }
+
+        try
+        {
+            var outcome = await act(body);
+            return WeComJson.Plain(new { delivered = outcome?.Delivered, delivery_id = outcome?.DeliveryId, error = outcome?.Error });
+        }
+        catch (WeComException e)
+        {
+            return WeComJson.Plain(new { error = e.Message }, e.ErrCode == KfCodes.InvalidAccount ? 404 : 400);
+        }
+    }
+
+    private static IResult View(string openKfId, string externalUserId, KfStore store) =>
+        store.Locked(s =>
+        {
+            if (s.Accounts.All(a => a.OpenKfId != openKfId))
+            {
+                return WeComJson.Plain(new { error = $"no customer-service account has open_kfid {openKfId}" }, 404);
+            }
+
+            var session = s.FindSession(openKfId, externalUserId);
+            return WeComJson.Plain(new
+            {
+                service_state = session?.State ?? 4,
+                servicer_userid = session?.Servicer,
+                sends_left = session?.SendsLeft ?? 0,
+                received = s.SentTo(openKfId, externalUserId).Select(m => new { msgid = m.MsgId, msgtype = m.MsgType, content = m.Content, on_event = m.OnEvent, at = m.At }),
+            });
+        });
+}

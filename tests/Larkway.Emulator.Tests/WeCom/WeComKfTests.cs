@@ -1,0 +1,50 @@
+using System.Net.Http.Json;
+using Larkway.Emulator.Tests.Infrastructure;
+
+namespace Larkway.Emulator.Tests.WeCom;
+
+/// <summary>
+/// The emulator's 微信客服 refusals on the raw wire, each with WeCom's code: an unknown account (95000), out-of-range limits
+/// and foreign cursors (40058), a move the documents do not allow (95016), a text over 2,048 bytes (45002), a menu with
+/// more than 10 clickable items (95008), an unknown message type (40008), a repeated msgid (95033), a token of no pull (95007).
+/// </summary>
+public sealed class WeComKfTests
+{
+    private const string Account = "wkLarkwaySandboxKf000001";
+    private const string Customer = "wmEmulatorCustomer01";
+
+    [Fact]
+    public async Task Broken_rules_are_refused_with_WeComs_codes()
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+        var token = await emulator.WeComTokenAsync();
+        string Url(string path) => $"/wecom/cgi-bin/kf/{path}?access_token={token}";
+        (await emulator.Http.PostAsJsonAsync($"/_emulator/wecom/kf/{Account}/customers/{Customer}/say", new { text = "hello" })).EnsureSuccessStatusCode();
+
+        using var unknownAccount = await emulator.WeComPostAsync(Url("sync_msg"), new { open_kfid = "wkNope" });
+        using var bigLimit = await emulator.WeComPostAsync(Url("sync_msg"), new { open_kfid = Account, limit = 1001 });
+        using var badCursor = await emulator.WeComPostAsync(Url("sync_msg"), new { open_kfid = Account, cursor = "not-ours" });
+        using var staleToken = await emulator.WeComPostAsync(Url("sync_msg"), new { open_kfid = Account, token = "ENCnever-issued" });
+        using var toEnded = await emulator.WeComPostAsync(Url("service_state/trans"), new { open_kfid = Account, external_userid = Customer, service_state = 4 });
+        using var longText = await emulator.WeComPostAsync(Url("send_msg"), new { touser = Customer, open_kfid = Account, msgtype = "text", text = new { content = new string('字', 683) } });
+        using var bigMenu = await emulator.WeComPostAsync(Url("send_msg"), new
+        {
+            touser = Customer, open_kfid = Account, msgtype = "msgmenu",
+            msgmenu = new { list = Enumerable.Range(0, 11).Select(i => new { type = "click", click = new { id = $"k{i}", content = "x" } }) },
+        });
+        using var unknownType = await emulator.WeComPostAsync(Url("send_msg"), new { touser = Customer, open_kfid = Account, msgtype = "business_card", business_card = new { userid = "alice" } });
+        using var first = await emulator.WeComPostAsync(Url("send_msg"), new { touser = Customer, open_kfid = Account, msgid = "once", msgtype = "text", text = new { content = "hi" } });
+        using var again = await emulator.WeComPostAsync(Url("send_msg"), new { touser = Customer, open_kfid = Account, msgid = "once", msgtype = "text", text = new { content = "hi" } });
+        using var pulled = await emulator.WeComPostAsync(Url("sync_msg"), new { open_kfid = Account });
+
+        Assert.Equal(
+            [95000, 40058, 40058, 95007, 95016, 45002, 95008, 40008, 0, 95033, 0],
+            new[] { unknownAccount, bigLimit, badCursor, staleToken, toEnded, longText, bigMenu, unknownType, first, again, pulled }.Select(r => r.ErrCode()));
+        Assert.Contains("not allowed", toEnded.ErrMsg(), StringComparison.Ordinal);
+
+        // The app's own messages never come back in a pull: only the customer's.
+        var items = pulled.Json.GetProperty("msg_list").EnumerateArray().ToList();
+        Assert.Equal("hello", Assert.Single(items).GetProperty("text").GetProperty("content").GetString());
+        Assert.Equal(0, pulled.Json.GetProperty("has_more").GetInt32());
+    }
+}
