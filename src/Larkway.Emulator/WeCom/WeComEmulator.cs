@@ -17,14 +17,14 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Larkway.Emulator.WeCom;
 
 /// <summary>What the state file writer takes from WeCom: one snapshot of its tokens, messages, media and callback.</summary>
-internal sealed class WeComPersistence(WeComTokens tokens, AppMessageStore messages, RobotStore robots, MediaStore media, WeComCallbackSettingsStore callback, AiBot.AiBotConversations aiBot, AiBot.AiBotUrlCallbackStore aiBotCallbacks, ApprovalStore approvals)
+internal sealed class WeComPersistence(WeComTokens tokens, AppMessageStore messages, RobotStore robots, MediaStore media, WeComCallbackSettingsStore callback, AiBot.AiBotConversations aiBot, AiBot.AiBotUrlCallbackStore aiBotCallbacks, ApprovalStore approvals, CustomerService.KfStore customerService)
 {
     public WeComSnapshot Export()
     {
         var (sent, codes, inbound) = messages.Export();
         var (conversations, aiBotMessages) = aiBot.Export();
         var (aiBotSettings, aiBotCodes) = aiBotCallbacks.Export();
-        return new WeComSnapshot(tokens.Export(), sent, codes, inbound, robots.Export(), media.Export(), callback.Current, conversations, aiBotMessages, aiBotSettings, aiBotCodes, approvals.Export());
+        return new WeComSnapshot(tokens.Export(), sent, codes, inbound, robots.Export(), media.Export(), callback.Current, conversations, aiBotMessages, aiBotSettings, aiBotCodes, approvals.Export(), customerService.Export());
     }
 }
 
@@ -81,7 +81,12 @@ internal static class WeComEmulator
             return store;
         });
         services.AddSingleton<ApprovalDecisions>();
-        services.AddSingleton(sp => new CustomerService.KfStore(options.TimeProvider, sp.GetRequiredService<StateRevision>()));
+        services.AddSingleton(sp =>
+        {
+            var store = new CustomerService.KfStore(options.TimeProvider, sp.GetRequiredService<StateRevision>());
+            store.Restore(Snapshot(sp)?.CustomerService);
+            return store;
+        });
         services.AddSingleton<CustomerService.KfSignals>();
         services.AddSingleton<IWeComPageSection, ApprovalPageSection>();
         services.AddSingleton<MemberActions>();

@@ -8,8 +8,10 @@ namespace Larkway.Emulator.Tests.WeCom;
 /// and foreign cursors (40058), a move the documents do not allow (95016), a text over 2,048 bytes (45002), a menu with
 /// more than 10 clickable items (95008), an unknown message type (40008), a repeated msgid (95033), a token of no pull (95007).
 /// </summary>
-public sealed class WeComKfTests
+public sealed class WeComKfTests : IDisposable
 {
+    private readonly string _folder = Directory.CreateTempSubdirectory("larkway-emulator-wecom-kf-").FullName;
+
     private const string Account = "wkLarkwaySandboxKf000001";
     private const string Customer = "wmEmulatorCustomer01";
 
@@ -47,4 +49,34 @@ public sealed class WeComKfTests
         Assert.Equal("hello", Assert.Single(items).GetProperty("text").GetProperty("content").GetString());
         Assert.Equal(0, pulled.Json.GetProperty("has_more").GetInt32());
     }
+
+    [Fact]
+    public async Task A_cursor_the_session_and_the_send_budget_survive_a_restart()
+    {
+        var clock = new ManualClock();
+        var stateFile = Path.Combine(_folder, "emulator-state.json");
+        string cursor;
+        await using (var first = await TestEmulator.StartAsync(o => o.StateFile = stateFile, clock))
+        {
+            var token = await first.WeComTokenAsync();
+            (await first.Http.PostAsJsonAsync($"/_emulator/wecom/kf/{Account}/customers/{Customer}/say", new { text = "before" })).EnsureSuccessStatusCode();
+            using var pulled = await first.WeComPostAsync($"/wecom/cgi-bin/kf/sync_msg?access_token={token}", new { open_kfid = Account });
+            cursor = pulled.Field("next_cursor")!;
+            using var sent = await first.WeComPostAsync($"/wecom/cgi-bin/kf/send_msg?access_token={token}", new { touser = Customer, open_kfid = Account, msgtype = "text", text = new { content = "one of five" } });
+            Assert.Equal(0, sent.ErrCode());
+        }
+
+        await using var second = await TestEmulator.StartAsync(o => o.StateFile = stateFile, clock);
+        var again = await second.WeComTokenAsync();
+        (await second.Http.PostAsJsonAsync($"/_emulator/wecom/kf/{Account}/customers/{Customer}/say", new { text = "after" })).EnsureSuccessStatusCode();
+        using var next = await second.WeComPostAsync($"/wecom/cgi-bin/kf/sync_msg?access_token={again}", new { open_kfid = Account, cursor });
+        using var view = await Reply.ReadAsync(await second.Http.GetAsync($"/_emulator/wecom/kf/{Account}/customers/{Customer}"));
+
+        // The kept cursor goes on after "before"; what the app sent before the restart is still the customer's.
+        Assert.Equal(0, next.ErrCode());
+        Assert.Equal("after", Assert.Single(next.Json.GetProperty("msg_list").EnumerateArray()).GetProperty("text").GetProperty("content").GetString());
+        Assert.Equal("one of five", Assert.Single(view.Json.GetProperty("received").EnumerateArray()).GetProperty("content").GetProperty("content").GetString());
+    }
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
 }

@@ -229,6 +229,97 @@ internal sealed class KfStore(TimeProvider time, StateRevision revision)
 
     public DateTimeOffset Now => time.GetUtcNow();
 
+    /// <summary>Everything above for the state file, so cursors, tokens and codes hold across a restart as they do at WeCom.</summary>
+    public KfSnapshot Export()
+    {
+        lock (_gate)
+        {
+            return new KfSnapshot(
+                [.. _accounts.Values.Select(a => new KeptKfAccount(a.OpenKfId, a.Name, a.AvatarMediaId, new Dictionary<string, int>(a.Servicers), [.. a.ServicerDepartments]))],
+                [.. _customers.Values],
+                [.. _sessions.Select(p => new KeptKfSession(p.Key.Account, p.Key.Customer, p.Value.State, p.Value.Servicer, p.Value.LastCustomerMessage, p.Value.SendsLeft,
+                    p.Value.LastWelcome, p.Value.CodeIssuedForQueue, p.Value.CodeIssuedForServicer, p.Value.LastScene, p.Value.LastSceneParam, p.Value.EnteredAt))],
+                [.. _history.SelectMany(p => p.Value.Select(i => new KeptKfItem(p.Key, i.Seq, i.At, i.Json.ToJsonString())))],
+                [.. _tokens.Select(p => new KeptKfToken(p.Key, p.Value.Account, p.Value.Expires))],
+                [.. _codes.Select(p => new KeptKfCode(p.Key, p.Value))],
+                [.. _sentIds.Select(p => new KeptKfMsgId(p.Account, p.MsgId))],
+                [.. _sent.Select(m => new KeptKfSent(m.MsgId, m.OpenKfId, m.ExternalUserId, m.MsgType, m.Content.ToJsonString(), m.At, m.OnEvent))],
+                _seq);
+        }
+    }
+
+    /// <summary>What a state file kept; without one the sandbox's account alone.</summary>
+    public void Restore(KfSnapshot? kept)
+    {
+        if (kept is null)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            _accounts.Clear();
+            foreach (var a in kept.Accounts)
+            {
+                var account = new KfAccount(a.OpenKfId, a.Name, a.AvatarMediaId);
+                foreach (var (user, status) in a.Servicers)
+                {
+                    account.Servicers[user] = status;
+                }
+
+                account.ServicerDepartments.UnionWith(a.Departments);
+                _accounts[a.OpenKfId] = account;
+            }
+
+            foreach (var c in kept.Customers)
+            {
+                _customers[c.ExternalUserId] = c;
+            }
+
+            foreach (var k in kept.Sessions)
+            {
+                _sessions[(k.Account, k.Customer)] = new KfSession
+                {
+                    State = k.State, Servicer = k.Servicer, LastCustomerMessage = k.LastCustomerMessage, SendsLeft = k.SendsLeft, LastWelcome = k.LastWelcome,
+                    CodeIssuedForQueue = k.CodeIssuedForQueue, CodeIssuedForServicer = k.CodeIssuedForServicer, LastScene = k.LastScene, LastSceneParam = k.LastSceneParam, EnteredAt = k.EnteredAt,
+                };
+            }
+
+            foreach (var item in kept.History.OrderBy(i => i.Seq))
+            {
+                if (!_history.TryGetValue(item.Account, out var list))
+                {
+                    list = [];
+                    _history[item.Account] = list;
+                }
+
+                list.Add(new KfItem(item.Seq, item.At, JsonNode.Parse(item.Json) as JsonObject ?? throw new InvalidDataException($"WeCom customer-service item {item.Seq} is not a JSON object")));
+            }
+
+            foreach (var t in kept.Tokens)
+            {
+                _tokens[t.Token] = (t.Account, t.Expires);
+            }
+
+            foreach (var c in kept.Codes)
+            {
+                _codes[c.Code] = c.Value;
+            }
+
+            foreach (var m in kept.MsgIds)
+            {
+                _sentIds.Add((m.Account, m.MsgId));
+            }
+
+            foreach (var m in kept.Sent)
+            {
+                _sent.Add(new KfSent(m.MsgId, m.OpenKfId, m.ExternalUserId, m.MsgType, JsonNode.Parse(m.Content) as JsonObject ?? [], m.At, m.OnEvent));
+            }
+
+            _seq = Math.Max(_seq, kept.Seq);
+        }
+    }
+
     private static string Cursor(string account, long seq) =>
         Convert.ToBase64String(Encoding.UTF8.GetBytes($"{account}:{seq.ToString(CultureInfo.InvariantCulture)}")).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
@@ -267,3 +358,30 @@ internal static class KfCodes
     public const int ServicerStopped = 95019;
     public const int DuplicateMsgId = 95033;
 }
+
+/// <summary>Customer service as the state file keeps it; JSON objects as text.</summary>
+internal sealed record KfSnapshot(
+    IReadOnlyList<KeptKfAccount> Accounts,
+    IReadOnlyList<KfCustomer> Customers,
+    IReadOnlyList<KeptKfSession> Sessions,
+    IReadOnlyList<KeptKfItem> History,
+    IReadOnlyList<KeptKfToken> Tokens,
+    IReadOnlyList<KeptKfCode> Codes,
+    IReadOnlyList<KeptKfMsgId> MsgIds,
+    IReadOnlyList<KeptKfSent> Sent,
+    long Seq);
+
+internal sealed record KeptKfAccount(string OpenKfId, string Name, string AvatarMediaId, IReadOnlyDictionary<string, int> Servicers, IReadOnlyList<long> Departments);
+
+internal sealed record KeptKfSession(string Account, string Customer, int State, string? Servicer, DateTimeOffset? LastCustomerMessage, int SendsLeft, DateTimeOffset? LastWelcome,
+    bool CodeIssuedForQueue, bool CodeIssuedForServicer, string? LastScene, string? LastSceneParam, DateTimeOffset? EnteredAt);
+
+internal sealed record KeptKfItem(string Account, long Seq, DateTimeOffset At, string Json);
+
+internal sealed record KeptKfToken(string Token, string Account, DateTimeOffset Expires);
+
+internal sealed record KeptKfCode(string Code, KfCode Value);
+
+internal sealed record KeptKfMsgId(string Account, string MsgId);
+
+internal sealed record KeptKfSent(string MsgId, string OpenKfId, string ExternalUserId, string MsgType, string Content, DateTimeOffset At, bool OnEvent);

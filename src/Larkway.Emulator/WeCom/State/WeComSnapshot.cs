@@ -5,7 +5,7 @@ namespace Larkway.Emulator.WeCom.State;
 /// <summary>
 /// WeCom's part of the state file: live tokens, what the app sent (with template cards as last updated and their
 /// response codes), what members wrote to the app, the group robots' messages, uploaded media, the callback
-/// settings and the approval applications. Not in it: the corp (rebuilt from the options), rate windows, faults and the callback attempt log.
+/// settings, the approval applications and customer service (accounts, sessions, history, cursors' positions, tokens, codes). Not in it: the corp (rebuilt from the options), rate windows, faults and the callback attempt log.
 /// Every list is optional, so a file written before a part existed still reads.
 /// </summary>
 internal sealed record WeComSnapshot(
@@ -20,7 +20,8 @@ internal sealed record WeComSnapshot(
     IReadOnlyList<AiBot.AiBotMessage>? AiBotMessages = null,
     IReadOnlyList<AiBot.AiBotCallbackSettings>? AiBotCallbacks = null,
     IReadOnlyList<AiBot.AiBotResponseCode>? AiBotResponseCodes = null,
-    IReadOnlyList<Approvals.KeptApplication>? Approvals = null)
+    IReadOnlyList<Approvals.KeptApplication>? Approvals = null,
+    CustomerService.KfSnapshot? CustomerService = null)
 {
     /// <summary>Fails naming the first record that points at something the file does not have.</summary>
     public void Check()
