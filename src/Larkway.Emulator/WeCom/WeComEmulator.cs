@@ -105,6 +105,7 @@ internal static class WeComEmulator
         app.MapWeComAgentEndpoints();
         app.MapWeComApprovalEndpoints();
         CustomerService.KfEndpoints.MapWeComKfEndpoints(app);
+        CustomerService.KfPages.MapWeComKfPages(app);
         app.MapWeComApprovalPages();
         app.MapAppMessageEndpoints();
         app.MapWeComMediaEndpoints();

@@ -154,6 +154,13 @@ internal sealed class KfStore(TimeProvider time, StateRevision revision)
 
     public KfSession? FindSession(string account, string customer) => _sessions.GetValueOrDefault((account, customer));
 
+    /// <summary>The account's sessions, by customer (under <see cref="Locked{T}"/>).</summary>
+    public IReadOnlyList<(string Customer, KfSession Session)> Sessions(string account) =>
+        [.. _sessions.Where(p => p.Key.Account == account).OrderBy(p => p.Key.Customer, StringComparer.Ordinal).Select(p => (p.Key.Customer, p.Value))];
+
+    /// <summary>The account's pullable history, oldest first (under <see cref="Locked{T}"/>).</summary>
+    public IReadOnlyList<KfItem> HistoryOf(string account) => _history.GetValueOrDefault(account) ?? [];
+
     /// <summary>Appends an item to the account's history and returns it, numbered after the last.</summary>
     public KfItem Append(string account, JsonObject json)
     {
