@@ -48,6 +48,15 @@ public sealed class WeComKfTests : IDisposable
         var items = pulled.Json.GetProperty("msg_list").EnumerateArray().ToList();
         Assert.Equal("hello", Assert.Single(items).GetProperty("text").GetProperty("content").GetString());
         Assert.Equal(0, pulled.Json.GetProperty("has_more").GetInt32());
+
+        // A sent message WeCom accepted fails after all: the next pull holds msg_send_fail naming it; an unknown one is refused.
+        using var failed = await emulator.Http.PostAsJsonAsync($"/_emulator/wecom/kf/{Account}/customers/{Customer}/fail", new { msgid = "once", fail_type = 10 });
+        using var unknown = await emulator.Http.PostAsJsonAsync($"/_emulator/wecom/kf/{Account}/customers/{Customer}/fail", new { msgid = "never-sent", fail_type = 10 });
+        using var after = await emulator.WeComPostAsync(Url("sync_msg"), new { open_kfid = Account, cursor = pulled.Field("next_cursor") });
+        failed.EnsureSuccessStatusCode();
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, unknown.StatusCode);
+        var fail = Assert.Single(after.Json.GetProperty("msg_list").EnumerateArray()).GetProperty("event");
+        Assert.Equal(("msg_send_fail", "once", 10), (fail.GetProperty("event_type").GetString(), fail.GetProperty("fail_msgid").GetString(), fail.GetProperty("fail_type").GetInt32()));
     }
 
     [Fact]

@@ -12,7 +12,7 @@ namespace Larkway.Emulator.WeCom.CustomerService;
 /// <summary>
 /// Test control of customer service under <c>/_emulator/wecom/kf/{open_kfid}/customers/{external_userid}</c>: a customer
 /// on personal WeChat enters through the account's link and writes; a receptionist takes, writes in and ends the session
-/// from the WeCom client; and what the app sent the customer. Each action answers once the app's callback is answered.
+/// from the WeCom client; a sent message that fails after all; and what the app sent the customer. Each action answers once the app's callback is answered.
 /// </summary>
 internal static class KfControl
 {
@@ -35,6 +35,10 @@ internal static class KfControl
             ActAsync(c, body => body?.Str("text") is { Length: > 0 } text
                 ? signals.ServicerSaysAsync(openKfId, externalUserId, text)
                 : throw WeComException.InvalidParameter("send {\"text\": \"…\"}")));
+        customer.MapPost("fail", (HttpContext c, string openKfId, string externalUserId, KfSignals signals) =>
+            ActAsync(c, body => body?.Str("msgid") is { Length: > 0 } msgId
+                ? signals.FailAsync(openKfId, externalUserId, msgId, (int)(body?.Int("fail_type") ?? 0))
+                : throw WeComException.InvalidParameter("send {\"msgid\": the sent message's id, \"fail_type\": 4 | 6 | 10 | …}")));
         customer.MapGet(string.Empty, View);
     }
 

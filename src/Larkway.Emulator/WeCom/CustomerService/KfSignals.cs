@@ -112,6 +112,28 @@ internal sealed class KfSignals(KfStore store, WeComOrg org, WeComCallbackSender
         });
 
     /// <summary>
+    /// A message the app sent is not delivered after all (<c>msg_send_fail</c>, with its <paramref name="failType"/>: 4 past 48
+    /// hours, 6 over the 5 messages, 10 the customer refuses, …): what WeCom reports after accepting a send.
+    /// </summary>
+    public Task<WeComCallbackOutcome?> FailAsync(string account, string customer, string msgId, int failType) =>
+        SignalAsync(account, s =>
+        {
+            if (s.SentTo(account, customer).All(m => m.MsgId != msgId))
+            {
+                throw WeComException.InvalidParameter($"the app sent customer '{customer}' no message '{msgId}'");
+            }
+
+            s.Append(account, Event(s, new JsonObject
+            {
+                ["event_type"] = "msg_send_fail",
+                ["open_kfid"] = account,
+                ["external_userid"] = customer,
+                ["fail_msgid"] = msgId,
+                ["fail_type"] = failType,
+            }));
+        });
+
+    /// <summary>
     /// Moves a session (under the store's lock) and returns the code WeCom gives for it: the first move into the queue or to
     /// a receptionist (48 hours), and an end (20 seconds) — each valid only while the session stays there.
     /// </summary>
