@@ -132,7 +132,7 @@ internal sealed class KfStore(TimeProvider time, StateRevision revision)
     {
         if (!_customers.TryGetValue(externalUserId, out var customer))
         {
-            customer = new KfCustomer(externalUserId, nickname ?? "WeChat user " + externalUserId[^4..], 0);
+            customer = new KfCustomer(externalUserId, nickname ?? "WeChat user " + externalUserId[Math.Max(0, externalUserId.Length - 4)..], 0);
             _customers[externalUserId] = customer;
         }
 
