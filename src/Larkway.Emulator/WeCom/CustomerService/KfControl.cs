@@ -49,7 +49,7 @@ internal static class KfControl
     public static string LinkFor(HttpRequest request, string openKfId, string scene)
     {
         var link = $"{request.Scheme}://{request.Host}/wecom-kf/{Uri.EscapeDataString(openKfId)}";
-        return scene.Length == 0 ? link : link + "?enc_scene=ENC" + Convert.ToBase64String(Encoding.UTF8.GetBytes(scene)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        return scene.Length == 0 ? link : link + "?enc_scene=ENC" + System.Buffers.Text.Base64Url.EncodeToString(Encoding.UTF8.GetBytes(scene));
     }
 
     private static async Task<IResult> ActAsync(HttpContext context, Func<JsonElement?, Task<WeComCallbackOutcome?>> act)

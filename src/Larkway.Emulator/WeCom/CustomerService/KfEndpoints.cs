@@ -33,7 +33,7 @@ internal static class KfEndpoints
     public static void MapWeComKfEndpoints(this IEndpointRouteBuilder routes)
     {
         routes.MapPost(Base + "/account/add", AddAccountAsync).AsWeCom();
-        routes.MapPost(Base + "/account/del", (HttpContext c, KfStore s) => WithAccountAsync(c, s, (store, account, _) => { store.DeleteAccount(account); return null; }, write: true)).AsWeCom();
+        routes.MapPost(Base + "/account/del", (HttpContext c, KfStore s) => WithAccountAsync(c, s, (store, account, _) => { store.DeleteAccount(account); return null; })).AsWeCom();
         routes.MapPost(Base + "/account/update", UpdateAccountAsync).AsWeCom();
         routes.MapPost(Base + "/account/list", ListAccountsAsync).AsWeCom();
         routes.MapPost(Base + "/add_contact_way", ContactWayAsync).AsWeCom();
@@ -81,7 +81,7 @@ internal static class KfEndpoints
             }
 
             return null;
-        }, write: true);
+        });
 
     private static async Task<IResult> ListAccountsAsync(HttpContext context, KfStore store)
     {
@@ -109,7 +109,7 @@ internal static class KfEndpoints
 
             var link = KfControl.LinkFor(context.Request, account.OpenKfId, scene);
             return new Dictionary<string, object?> { ["url"] = link };
-        }, write: false);
+        });
 
     private static async Task<IResult> ServicersAsync(HttpContext context, KfStore store, WeComOrg org, bool add)
     {
@@ -360,7 +360,7 @@ internal static class KfEndpoints
         return WeComJson.Ok(new Dictionary<string, object?> { ["customer_list"] = found, ["invalid_external_userid"] = invalid });
     }
 
-    private static async Task<IResult> WithAccountAsync(HttpContext context, KfStore store, Func<KfStore, KfAccount, JsonElement, Dictionary<string, object?>?> work, bool write)
+    private static async Task<IResult> WithAccountAsync(HttpContext context, KfStore store, Func<KfStore, KfAccount, JsonElement, Dictionary<string, object?>?> work)
     {
         var (body, _) = await WeComBody.ReadObjectAsync(context.Request);
         var answer = store.Locked(s => work(s, s.Account(body.Str("open_kfid")), body));

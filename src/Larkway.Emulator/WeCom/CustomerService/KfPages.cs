@@ -201,8 +201,7 @@ internal static class KfPages
 
         try
         {
-            var padded = encScene[3..].Replace('-', '+').Replace('_', '/');
-            return Encoding.UTF8.GetString(Convert.FromBase64String(padded + new string('=', (4 - (padded.Length % 4)) % 4)));
+            return Encoding.UTF8.GetString(System.Buffers.Text.Base64Url.DecodeFromChars(encScene.AsSpan(3)));
         }
         catch (FormatException)
         {

@@ -328,15 +328,13 @@ internal sealed class KfStore(TimeProvider time, StateRevision revision)
     }
 
     private static string Cursor(string account, long seq) =>
-        Convert.ToBase64String(Encoding.UTF8.GetBytes($"{account}:{seq.ToString(CultureInfo.InvariantCulture)}")).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        System.Buffers.Text.Base64Url.EncodeToString(Encoding.UTF8.GetBytes($"{account}:{seq.ToString(CultureInfo.InvariantCulture)}"));
 
     private static long Position(string cursor, string account)
     {
         try
         {
-            var padded = cursor.Replace('-', '+').Replace('_', '/');
-            padded += new string('=', (4 - (padded.Length % 4)) % 4);
-            var text = Encoding.UTF8.GetString(Convert.FromBase64String(padded));
+            var text = Encoding.UTF8.GetString(System.Buffers.Text.Base64Url.DecodeFromChars(cursor));
             var colon = text.LastIndexOf(':');
             if (colon > 0 && text[..colon] == account && long.TryParse(text.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var seq))
             {
