@@ -41,6 +41,9 @@ public static class WeComErrorCodes
     /// <summary>Invalid parameter.</summary>
     public const string InvalidParameter = "40035";
 
+    /// <summary>A parameter WeCom does not take (不合法的参数), e.g. a <c>kf/sync_msg</c> cursor it no longer keeps.</summary>
+    public const string IllegalParameter = "40058";
+
     /// <summary>Missing access_token.</summary>
     public const string MissingAccessToken = "41001";
 

@@ -3314,6 +3314,293 @@ namespace Larkway.Hub.Migrations.Postgres.Migrations
                     b.ToTable("hub_settings", (string)null);
                 });
 
+            modelBuilder.Entity("Larkway.Hub.WeCom.CustomerService.KfAccountRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("AnswerFrom")
+                        .HasColumnType("bigint")
+                        .HasColumnName("answer_from");
+
+                    b.Property<string>("App")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("app");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Cursor")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("cursor");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("boolean")
+                        .HasColumnName("enabled");
+
+                    b.Property<string>("EndMessage")
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)")
+                        .HasColumnName("end_message");
+
+                    b.Property<string>("HandoverMessage")
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)")
+                        .HasColumnName("handover_message");
+
+                    b.Property<string>("HandoverTo")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("handover_to");
+
+                    b.Property<string>("HandoverWords")
+                        .IsRequired()
+                        .HasMaxLength(4096)
+                        .HasColumnType("character varying(4096)")
+                        .HasColumnName("handover_words");
+
+                    b.Property<long>("ItemsPulled")
+                        .HasColumnType("bigint")
+                        .HasColumnName("items_pulled");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("last_error");
+
+                    b.Property<long?>("LastPulledAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_pulled_at");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("lease_owner");
+
+                    b.Property<long?>("LeaseUntil")
+                        .HasColumnType("bigint")
+                        .HasColumnName("lease_until");
+
+                    b.Property<long?>("NextAttemptAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("next_attempt_at");
+
+                    b.Property<string>("OpenKfId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("open_kfid");
+
+                    b.Property<long>("PullRequests")
+                        .HasColumnType("bigint")
+                        .HasColumnName("pull_requests");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Token")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)")
+                        .HasColumnName("token");
+
+                    b.Property<long?>("TokenAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("token_at");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("WelcomeMessage")
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)")
+                        .HasColumnName("welcome_message");
+
+                    b.HasKey("Id")
+                        .HasName("pk_wecom_kf_accounts");
+
+                    b.HasIndex("App", "OpenKfId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_wecom_kf_accounts_app_open_kfid");
+
+                    b.HasIndex("State", "NextAttemptAt")
+                        .HasDatabaseName("ix_wecom_kf_accounts_status_next_attempt_at");
+
+                    b.ToTable("wecom_kf_accounts", (string)null);
+                });
+
+            modelBuilder.Entity("Larkway.Hub.WeCom.CustomerService.KfMessageRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("App")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("app");
+
+                    b.Property<string>("Content")
+                        .HasColumnType("text")
+                        .HasColumnName("content");
+
+                    b.Property<string>("ExternalUserId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("external_userid");
+
+                    b.Property<int?>("FailType")
+                        .HasColumnType("integer")
+                        .HasColumnName("fail_type");
+
+                    b.Property<string>("MsgId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("msgid");
+
+                    b.Property<string>("OpenKfId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("open_kfid");
+
+                    b.Property<string>("Origin")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("origin");
+
+                    b.Property<bool>("Recalled")
+                        .HasColumnType("boolean")
+                        .HasColumnName("recalled");
+
+                    b.Property<string>("Route")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("route");
+
+                    b.Property<long>("SentAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("sent_at");
+
+                    b.Property<string>("ServicerUserId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("servicer_userid");
+
+                    b.Property<long>("StoredAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("stored_at");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("type");
+
+                    b.HasKey("Id")
+                        .HasName("pk_wecom_kf_messages");
+
+                    b.HasIndex("App", "OpenKfId", "ExternalUserId")
+                        .HasDatabaseName("ix_wecom_kf_messages_customer");
+
+                    b.HasIndex("App", "OpenKfId", "MsgId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_wecom_kf_messages_app_open_kfid_msgid");
+
+                    b.HasIndex("App", "OpenKfId", "Route")
+                        .HasDatabaseName("ix_wecom_kf_messages_app_open_kfid_route");
+
+                    b.ToTable("wecom_kf_messages", (string)null);
+                });
+
+            modelBuilder.Entity("Larkway.Hub.WeCom.CustomerService.KfSessionRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("App")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("app");
+
+                    b.Property<string>("ExternalUserId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("external_userid");
+
+                    b.Property<int>("Handovers")
+                        .HasColumnType("integer")
+                        .HasColumnName("handovers");
+
+                    b.Property<long?>("LastCustomerAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_customer_at");
+
+                    b.Property<string>("OpenKfId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("open_kfid");
+
+                    b.Property<int>("SendsLeft")
+                        .HasColumnType("integer")
+                        .HasColumnName("sends_left");
+
+                    b.Property<string>("ServicerUserId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("servicer_userid");
+
+                    b.Property<int>("State")
+                        .HasColumnType("integer")
+                        .HasColumnName("state");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("updated_at");
+
+                    b.Property<long?>("WindowUntil")
+                        .HasColumnType("bigint")
+                        .HasColumnName("window_until");
+
+                    b.HasKey("Id")
+                        .HasName("pk_wecom_kf_sessions");
+
+                    b.HasIndex("App", "OpenKfId", "ExternalUserId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_wecom_kf_sessions_app_open_kfid_customer");
+
+                    b.ToTable("wecom_kf_sessions", (string)null);
+                });
+
             modelBuilder.Entity("Larkway.Hub.Webhooks.WebhookDeliveryRow", b =>
                 {
                     b.Property<long>("Id")

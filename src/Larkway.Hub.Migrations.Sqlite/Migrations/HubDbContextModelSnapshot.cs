@@ -3269,6 +3269,287 @@ namespace Larkway.Hub.Migrations.Sqlite.Migrations
                     b.ToTable("hub_settings", (string)null);
                 });
 
+            modelBuilder.Entity("Larkway.Hub.WeCom.CustomerService.KfAccountRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("AnswerFrom")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("answer_from");
+
+                    b.Property<string>("App")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("app");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("attempts");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Cursor")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("cursor");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("enabled");
+
+                    b.Property<string>("EndMessage")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("end_message");
+
+                    b.Property<string>("HandoverMessage")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("handover_message");
+
+                    b.Property<string>("HandoverTo")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("handover_to");
+
+                    b.Property<string>("HandoverWords")
+                        .IsRequired()
+                        .HasMaxLength(4096)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("handover_words");
+
+                    b.Property<long>("ItemsPulled")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("items_pulled");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_error");
+
+                    b.Property<long?>("LastPulledAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_pulled_at");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("lease_owner");
+
+                    b.Property<long?>("LeaseUntil")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("lease_until");
+
+                    b.Property<long?>("NextAttemptAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("next_attempt_at");
+
+                    b.Property<string>("OpenKfId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("open_kfid");
+
+                    b.Property<long>("PullRequests")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("pull_requests");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Token")
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("token");
+
+                    b.Property<long?>("TokenAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("token_at");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("WelcomeMessage")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("welcome_message");
+
+                    b.HasKey("Id")
+                        .HasName("pk_wecom_kf_accounts");
+
+                    b.HasIndex("App", "OpenKfId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_wecom_kf_accounts_app_open_kfid");
+
+                    b.HasIndex("State", "NextAttemptAt")
+                        .HasDatabaseName("ix_wecom_kf_accounts_status_next_attempt_at");
+
+                    b.ToTable("wecom_kf_accounts", (string)null);
+                });
+
+            modelBuilder.Entity("Larkway.Hub.WeCom.CustomerService.KfMessageRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("App")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("app");
+
+                    b.Property<string>("Content")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("content");
+
+                    b.Property<string>("ExternalUserId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("external_userid");
+
+                    b.Property<int?>("FailType")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("fail_type");
+
+                    b.Property<string>("MsgId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("msgid");
+
+                    b.Property<string>("OpenKfId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("open_kfid");
+
+                    b.Property<string>("Origin")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("origin");
+
+                    b.Property<bool>("Recalled")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("recalled");
+
+                    b.Property<string>("Route")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("route");
+
+                    b.Property<long>("SentAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sent_at");
+
+                    b.Property<string>("ServicerUserId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("servicer_userid");
+
+                    b.Property<long>("StoredAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("stored_at");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("type");
+
+                    b.HasKey("Id")
+                        .HasName("pk_wecom_kf_messages");
+
+                    b.HasIndex("App", "OpenKfId", "ExternalUserId")
+                        .HasDatabaseName("ix_wecom_kf_messages_customer");
+
+                    b.HasIndex("App", "OpenKfId", "MsgId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_wecom_kf_messages_app_open_kfid_msgid");
+
+                    b.HasIndex("App", "OpenKfId", "Route")
+                        .HasDatabaseName("ix_wecom_kf_messages_app_open_kfid_route");
+
+                    b.ToTable("wecom_kf_messages", (string)null);
+                });
+
+            modelBuilder.Entity("Larkway.Hub.WeCom.CustomerService.KfSessionRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("App")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("app");
+
+                    b.Property<string>("ExternalUserId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("external_userid");
+
+                    b.Property<int>("Handovers")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("handovers");
+
+                    b.Property<long?>("LastCustomerAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_customer_at");
+
+                    b.Property<string>("OpenKfId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("open_kfid");
+
+                    b.Property<int>("SendsLeft")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sends_left");
+
+                    b.Property<string>("ServicerUserId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("servicer_userid");
+
+                    b.Property<int>("State")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("state");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.Property<long?>("WindowUntil")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("window_until");
+
+                    b.HasKey("Id")
+                        .HasName("pk_wecom_kf_sessions");
+
+                    b.HasIndex("App", "OpenKfId", "ExternalUserId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_wecom_kf_sessions_app_open_kfid_customer");
+
+                    b.ToTable("wecom_kf_sessions", (string)null);
+                });
+
             modelBuilder.Entity("Larkway.Hub.Webhooks.WebhookDeliveryRow", b =>
                 {
                     b.Property<long>("Id")

@@ -50,6 +50,7 @@ public static class HubAssistantsServiceCollectionExtensions
         services.TryAddSingleton<AssistantCardActions>();
         services.TryAddSingleton<AssistantInbound>();
         services.TryAddSingleton<IBotAssistant>(sp => sp.GetRequiredService<AssistantInbound>());
+        services.TryAddSingleton<IAssistantCustomers>(sp => sp.GetRequiredService<AssistantInbound>());
 
         // A question's images and files reach the backend from the platforms whose room registers an IAssistantAttachmentSource.
         services.TryAddSingleton<AssistantAttachments>();

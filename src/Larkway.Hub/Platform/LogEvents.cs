@@ -241,6 +241,17 @@ internal static class LogEvents
     public const int WeComAiBotFeedbackIgnored = 5261;
     public const int WeComAiBotCardUpdateFailed = 5262;
 
+    // WeCom customer service (WeCom/CustomerService/): 5270–5289.
+    public const int WeComKfNotSent = 5270;
+    public const int WeComKfCut = 5271;
+    public const int WeComKfSendRefused = 5272;
+    public const int WeComKfCodeRefused = 5273;
+    public const int WeComKfUnknownAccount = 5274;
+    public const int WeComKfCursorRefused = 5275;
+    public const int WeComKfMoveRefused = 5276;
+    public const int WeComKfDeliveryFailed = 5277;
+    public const int WeComKfPullFailed = 5278;
+
     // Assistants (Assistants/): 5300–5399.
     public const int AssistantCreated = 5300;
     public const int AssistantUpdated = 5301;

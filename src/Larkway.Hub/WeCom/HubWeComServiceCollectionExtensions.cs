@@ -61,7 +61,12 @@ public static class HubWeComServiceCollectionExtensions
             sp.GetService<IBotAssistant>(),
             sp.GetService<BotCardActions>() is { } botActions
                 ? new WeComBotCardClicks(sp.GetRequiredService<AppBots>(), botActions, sp.GetRequiredService<HubWeComClients>(), sp.GetRequiredService<ILogger<WeComBotCardClicks>>())
-                : null));
+                : null,
+            sp.GetService<Larkway.Hub.WeCom.CustomerService.KfPullRequests>(),
+            sp.GetRequiredService<ILogger<WeComInboxHandler>>()));
+
+        // Customer service (微信客服): accounts' callbacks ask for pulls; customers are answered by the app's assistant.
+        services.AddHubWeComCustomerService();
 
         // Notifications whose app is a WeCom app go out through WeCom's channel.
         services.TryAddSingleton(sp => new WeComNotificationSender(sp.GetRequiredService<HubWeComClients>()));
@@ -106,6 +111,7 @@ public static class HubWeComServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         WeComCallbackEndpoint.Map(endpoints);
+        endpoints.MapHubWeComCustomerService();
         return endpoints;
     }
 }

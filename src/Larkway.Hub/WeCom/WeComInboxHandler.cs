@@ -15,8 +15,13 @@ internal sealed class WeComInboxHandler(
     AppBots bots,
     Notifications.WeComCardClicks? cardClicks = null,
     IBotAssistant? assistant = null,
-    WeComBotCardClicks? botCardClicks = null) : IInboxPlatformHandler
+    WeComBotCardClicks? botCardClicks = null,
+    CustomerService.KfPullRequests? customerService = null,
+    Microsoft.Extensions.Logging.ILogger<WeComInboxHandler>? logger = null) : IInboxPlatformHandler
 {
+    /// <summary>The inbox type of a customer-service callback (微信客服): new items to pull for an account.</summary>
+    public const string KfEventType = WeComIngest.EventTypePrefix + "kf_msg_or_event";
+
     /// <summary>The key of WeCom apps' bots at the door (<see cref="AppBots"/>): a stored WeCom app's platform, answering by app message.</summary>
     public const string BotPlatform = "wecom";
 
@@ -43,6 +48,18 @@ internal sealed class WeComInboxHandler(
         ArgumentNullException.ThrowIfNull(item);
         ArgumentNullException.ThrowIfNull(context);
         var root = context.Event;
+
+        if (item.EventType == KfEventType && customerService is not null)
+        {
+            // Only a pull is asked for: the items come with sync_msg, in the pull's queue.
+            var account = WeComCallbackJson.Str(root, "OpenKfId") ?? "";
+            if (!await customerService.RequestAsync(item.AppName, account, WeComCallbackJson.Str(root, "Token"), cancellationToken).ConfigureAwait(false) && logger is not null)
+            {
+                CustomerService.KfLog.UnknownAccount(logger, account, item.AppName);
+            }
+
+            return InboxHandling.Handled(item.ReceivedAt);
+        }
 
         if (item.EventType == WeComIngest.TemplateCardEventType && cardClicks is not null && Notifications.WeComCardClicks.Claims(root))
         {

@@ -140,6 +140,8 @@ internal sealed class WeComSandbox : ISandboxPlatform
             return $"the app '{Name}' is disabled, so the Emulator's callback was left as it was";
         }
 
+        await EnsureCustomerServiceAsync(services, cancellationToken).ConfigureAwait(false);
+
         // WeCom's first URL check meets a cold Hub (JIT, a busy machine) and its 5 s deadline can pass; saved again, twice at most.
         var callback = new Uri(hubBaseUrl, app.EventsPath).AbsoluteUri;
         string? refusal = null;
@@ -155,6 +157,29 @@ internal sealed class WeComSandbox : ISandboxPlatform
         }
 
         return $"the Emulator refused the callback URL {callback}: {refusal} (an administrator may have changed the app's Token or EncodingAESKey)";
+    }
+
+    /// <summary>The Emulator's customer-service account (微信客服), served by the sandbox's app.</summary>
+    public const string CustomerServiceAccount = "wkLarkwaySandboxKf000001";
+
+    /// <summary>
+    /// The Emulator's customer-service account, added once (an administrator's later changes are kept): a customer opening
+    /// its link is welcomed, answered by the sandbox's assistant, and handed to the receptionists' queue on asking for a person.
+    /// </summary>
+    private static async Task EnsureCustomerServiceAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var accounts = services.GetService<CustomerService.KfAccountSettings>();
+        if (accounts is null || await accounts.GetAsync(Name, CustomerServiceAccount, cancellationToken).ConfigureAwait(false) is not null)
+        {
+            return;
+        }
+
+        await accounts.PutAsync(Name, CustomerServiceAccount, new CustomerService.KfAccountInput
+        {
+            WelcomeMessage = "Hello, this is Larkway Support. Ask your question here; write 人工 or \"human\" to talk to a person.",
+            HandoverMessage = "A colleague will answer you here shortly.",
+            EndMessage = "Thank you for contacting Larkway Support. Write again any time.",
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The Emulator's corp id and its app's AgentId, as its control endpoint reports them.</summary>

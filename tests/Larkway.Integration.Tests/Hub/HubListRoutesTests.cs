@@ -118,6 +118,7 @@ public sealed class HubListRoutesTests : IAsyncLifetime
                 db.Departments.Add(new DepartmentRow { OpenDepartmentId = $"od-list-{i}", Name = $"List {i}", ParentId = "0", Path = $"od-list-{i}", PathNames = $"List {i}" });
                 db.DirectorySyncRuns.Add(new DirectorySyncRunRow { Id = "dsr_" + Guid.NewGuid().ToString("N"), Trigger = "api", Status = DirectorySyncStatus.Completed, StartedAt = now.AddMinutes(-i) });
                 db.PersonLinkConflicts.Add(new Larkway.Hub.Directory.Links.PersonLinkConflictRow { Platform = "dingtalk", App = "dt-lists", UserId = $"list-{i}", Reason = "several_by_email", Candidates = "", FirstSeenAt = now, LastSeenAt = now });
+                db.Set<Larkway.Hub.WeCom.CustomerService.KfAccountRow>().Add(new() { App = "wecom-lists", OpenKfId = $"wkList{i}", AnswerFrom = now, CreatedAt = now, UpdatedAt = now, State = WorkState.Done });
                 db.InboxEvents.Add(new InboxEvent { AppName = "default", EventType = "list.test", Body = "{}"u8.ToArray(), ReceivedAt = now, State = WorkState.Done });
                 db.WebhookDeliveries.Add(new WebhookDeliveryRow { SubscriptionId = webhooks[0], EventType = "im.message.receive_v1", Payload = "{}"u8.ToArray(), State = WorkState.Done, CreatedAt = now });
                 db.BitableSyncPasses.Add(new BitableSyncPassRow { SyncId = sync, Kind = "full", StartedAt = now, EndedAt = now, Outcome = "ok" });
@@ -138,6 +139,7 @@ public sealed class HubListRoutesTests : IAsyncLifetime
         {
             ["ListApps"] = new("/api/v1/apps", "name"),
             ["ListAssistants"] = new("/api/v1/assistants", "name"),
+            ["ListWeComKfAccounts"] = new("/api/v1/wecom/apps/wecom-lists/customer-service/accounts", "open_kfid"),
             ["ListWebhooks"] = new("/api/v1/webhooks", "id"),
             ["ListWebhookDeliveries"] = new($"/api/v1/webhooks/{webhooks[0]}/deliveries", "id"),
             ["ListNotificationTypes"] = new("/api/v1/notification-types", "name"),

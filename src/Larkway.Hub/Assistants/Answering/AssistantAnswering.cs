@@ -114,7 +114,7 @@ internal sealed partial class AssistantAnswering(
         await using (writer.ConfigureAwait(false))
         {
             await MarkAnsweringAsync(turn.Id, writer, cancellationToken).ConfigureAwait(false);
-            var run = new AnswerRun(turn, loaded, writer, replies.MaskedLiteral, replies.OffersRegenerate(turn.App));
+            var run = new AnswerRun(turn, loaded, writer, replies.MaskedLiteralFor(target), replies.OffersRegenerate(target));
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             using (Watch(run, stop))
             {

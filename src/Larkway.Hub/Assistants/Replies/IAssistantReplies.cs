@@ -32,10 +32,16 @@ internal interface IAssistantReplies
     ReplacementLiteral MaskedLiteral { get; }
 
     /// <summary>
-    /// Whether a failed answer on the app named <paramref name="app"/> ends with a Regenerate button: its notice then says to
-    /// press it, else to ask again. True unless the platform can show none there.
+    /// <see cref="MaskedLiteral"/> for one reply: a platform whose replies are markdown in one place and plain text in
+    /// another (WeCom's customer service takes text only) says so per target.
     /// </summary>
-    bool OffersRegenerate(string app) => true;
+    ReplacementLiteral MaskedLiteralFor(AssistantReplyTarget target) => MaskedLiteral;
+
+    /// <summary>
+    /// Whether a failed answer to <paramref name="target"/> ends with a Regenerate button: its notice then says to press it,
+    /// else to ask again. True unless the platform can show none there.
+    /// </summary>
+    bool OffersRegenerate(AssistantReplyTarget target) => true;
 
     /// <summary>Sends one plain text reply to <paramref name="target"/>'s message, once per <paramref name="idempotencyKey"/>.</summary>
     Task SendTextAsync(AssistantReplyTarget target, string text, string idempotencyKey, CancellationToken cancellationToken);
@@ -67,6 +73,12 @@ internal sealed record AssistantReplyTarget(
 
     /// <summary>True for a one-to-one chat.</summary>
     public bool IsDirect => ConversationKind == "direct";
+
+    /// <summary>The conversation kind of a customer outside the company writing to a customer-service account.</summary>
+    public const string CustomerKind = "customer";
+
+    /// <summary>True for a customer outside the company (a customer-service conversation).</summary>
+    public bool IsCustomer => ConversationKind == CustomerKind;
 }
 
 /// <summary>

@@ -31,7 +31,7 @@ internal sealed partial class AssistantInbound(
     AssistantGroupReach groupReach,
     Attachments.AssistantAttachments attachments,
     AssistantFeedback feedback,
-    TimeProvider time) : Bots.IBotAssistant
+    TimeProvider time) : Bots.IBotAssistant, IAssistantCustomers
 {
     /// <summary>The assistant's own commands; the bot's registered commands run before the assistant sees anything else.</summary>
     public static readonly IReadOnlyList<string> Commands = ["new", "stop", "link"];
@@ -138,6 +138,35 @@ internal sealed partial class AssistantInbound(
                 return true;
         }
 
+        return await QueueAsync(loaded, app, message, personId, sessionKey, message.Conversation.Kind.ToString().ToLowerInvariant(), arrival, replyContext, reply, cancellationToken)
+            .ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> TryAcceptCustomerAsync(string app, InboundMessage message, string replyContext, Func<string, string, CancellationToken, Task> reply, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(reply);
+        var loaded = await runtime.ForAppAsync(Apps.HubAppService.NameOnWire(app), cancellationToken).ConfigureAwait(false);
+        if (loaded is null)
+        {
+            return false;
+        }
+
+        // A customer is nobody in the directory and cannot link: a guest of their own (account, customer) session, no
+        // commands, no gate of members and groups — the account exists to answer them.
+        var platform = AssistantKeys.Platform(message);
+        var sessionKey = AssistantKeys.Guest(platform, app, message.Conversation.Id);
+        return await QueueAsync(loaded, Apps.HubAppService.NameOnWire(app), message, null, sessionKey, Replies.AssistantReplyTarget.CustomerKind, null, replyContext, reply, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Stores the question as a turn of the replies queue (once per message), or answers why it cannot be one.</summary>
+    private async Task<bool> QueueAsync(
+        LoadedAssistant loaded, string app, InboundMessage message, string? personId, string sessionKey, string conversationKind, Inbox.InboxArrival? arrival, string? replyContext,
+        Func<string, string, CancellationToken, Task> reply, CancellationToken cancellationToken)
+    {
+        var assistant = loaded.Definition;
+        var platform = AssistantKeys.Platform(message);
         var sendable = attachments.Sendable(platform, loaded.Backend, message.Attachments);
         if (string.IsNullOrWhiteSpace(message.Text) && sendable.Count == 0)
         {
@@ -161,7 +190,7 @@ internal sealed partial class AssistantInbound(
             Platform = platform,
             App = app,
             ConversationId = message.Conversation.Id,
-            ConversationKind = message.Conversation.Kind.ToString().ToLowerInvariant(),
+            ConversationKind = conversationKind,
             ThreadId = message.Conversation.ThreadId,
             MessageId = message.MessageId,
             SenderId = message.Sender.Id,

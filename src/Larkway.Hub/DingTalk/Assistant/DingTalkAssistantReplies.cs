@@ -187,7 +187,7 @@ internal sealed partial class DingTalkAssistantReplies : IAssistantReplies
     /// Every DingTalk app carries it (<see cref="DingTalkAnswerFeedback"/>): an interactive card with a card template, an
     /// action card of links without one.
     /// </remarks>
-    public bool OffersRegenerate(string app) => _cardTemplateOf(app) is not null || _links is not null;
+    public bool OffersRegenerate(AssistantReplyTarget target) => _cardTemplateOf(target.App) is not null || _links is not null;
 
     /// <inheritdoc/>
     public async Task SendTextAsync(AssistantReplyTarget target, string text, string idempotencyKey, CancellationToken cancellationToken)

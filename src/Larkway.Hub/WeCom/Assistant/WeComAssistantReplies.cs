@@ -59,11 +59,16 @@ internal sealed partial class WeComAssistantReplies : IAssistantReplies
     private readonly ILogger _logger;
     private readonly RecentKeys _sent = new();
     private readonly RecentKeys _closed = new();
+    private readonly CustomerService.KfSender? _customers;
 
-    /// <summary>The Hub's replies on WeCom: AI bots over this replica's connections, apps through their clients.</summary>
-    public WeComAssistantReplies(WeComAiBotConnections connections, HubWeComClients clients, TimeProvider time, ILogger<WeComAssistantReplies> logger)
+    /// <summary>
+    /// The Hub's replies on WeCom: AI bots over this replica's connections, apps through their clients, customers of a
+    /// customer-service account through <paramref name="customers"/>.
+    /// </summary>
+    public WeComAssistantReplies(WeComAiBotConnections connections, HubWeComClients clients, TimeProvider time, ILogger<WeComAssistantReplies> logger, CustomerService.KfSender? customers = null)
         : this(connections, clients.GetAsync, time, logger)
     {
+        _customers = customers;
     }
 
     /// <summary>Replies through <paramref name="connections"/> and the app clients <paramref name="appClientOf"/> gives (tests give their own).</summary>
@@ -83,6 +88,13 @@ internal sealed partial class WeComAssistantReplies : IAssistantReplies
     /// </remarks>
     public ReplacementLiteral MaskedLiteral { get; } = MarkdownLiteral.MaskedValue;
 
+    /// <summary>A customer's text is plain (customer service sends no markdown): a masked value shows as written.</summary>
+    public ReplacementLiteral MaskedLiteralFor(AssistantReplyTarget target) =>
+        target is { IsCustomer: true } ? (replacement, _) => replacement : MaskedLiteral;
+
+    /// <summary>A customer's text carries no buttons: a failure says to ask again.</summary>
+    public bool OffersRegenerate(AssistantReplyTarget target) => target is not { IsCustomer: true };
+
     /// <summary>The most bytes of answer a stream shows before it ends with the "continued below" line.</summary>
     internal static int StreamBudget => WeComAiBotReply.MaxContentBytes - Encoding.UTF8.GetByteCount(ContinuedSuffix);
 
@@ -91,6 +103,13 @@ internal sealed partial class WeComAssistantReplies : IAssistantReplies
     public async Task<IAssistantReplyWriter> OpenAsync(AssistantReplyTarget target, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
+        if (target.IsCustomer)
+        {
+            // Customer service has no message to edit: the answer goes once whole, as text, within the session's budget.
+            var (sender, kf) = Customer(target);
+            return new FinalTextWriter(CustomerHandlePrefix + target.AnswerId, 0, (final, ct) => sender.SendAsync(target.App, kf.OpenKfId, kf.ExternalUserId, final, target.AnswerId, ct));
+        }
+
         var context = WeComReplyContext.Of(target);
         if (context.BotId is null)
         {
@@ -136,6 +155,13 @@ internal sealed partial class WeComAssistantReplies : IAssistantReplies
         await _closed.OnceAsync(handle, async () =>
         {
             var text = AssistantReplyTexts.WithNotice(shownText, AssistantReplyTexts.Interrupted);
+            if (target.IsCustomer)
+            {
+                var (sender, kf) = Customer(target);
+                await sender.SendAsync(target.App, kf.OpenKfId, kf.ExternalUserId, text, target.AnswerId, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
             if (handle.StartsWith(TextHandlePrefix, StringComparison.Ordinal))
             {
                 var app = await _appClientOf(target.App, cancellationToken).ConfigureAwait(false);
@@ -188,6 +214,13 @@ internal sealed partial class WeComAssistantReplies : IAssistantReplies
         ArgumentException.ThrowIfNullOrEmpty(idempotencyKey);
         await _sent.OnceAsync(idempotencyKey, async () =>
         {
+            if (target.IsCustomer)
+            {
+                var (sender, kf) = Customer(target);
+                await sender.SendAsync(target.App, kf.OpenKfId, kf.ExternalUserId, text, idempotencyKey, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
             var context = WeComReplyContext.Of(target);
             if (context.BotId is null)
             {
@@ -220,6 +253,28 @@ internal sealed partial class WeComAssistantReplies : IAssistantReplies
                 await client.SendMessageAsync(target.ConversationId, WeComAiBotReply.Markdown(part), cancellationToken).ConfigureAwait(false);
             }
         }).ConfigureAwait(false);
+    }
+
+    /// <summary>The handle of a reply to a customer (texts): this prefix and the answer id.</summary>
+    public const string CustomerHandlePrefix = "kf:";
+
+    /// <summary>The sender of customers' texts and the account and customer <paramref name="target"/> answers.</summary>
+    private (CustomerService.KfSender Sender, CustomerService.KfReplyContext Context) Customer(AssistantReplyTarget target)
+    {
+        var sender = _customers ?? throw new InvalidOperationException("WeCom customer service is not registered in this Hub, so a customer's turn cannot be answered.");
+        try
+        {
+            var context = target.ReplyContext is { Length: > 0 } json
+                ? JsonSerializer.Deserialize(json, CustomerService.KfJson.Default.KfReplyContext)
+                : null;
+            return context is { OpenKfId.Length: > 0, ExternalUserId.Length: > 0 }
+                ? (sender, context)
+                : throw new ArgumentException("A customer's reply context names the account and the customer (open_kfid, external_userid).", nameof(target));
+        }
+        catch (JsonException ex)
+        {
+            throw new ArgumentException("A customer's reply context must be JSON {\"open_kfid\", \"external_userid\"}; it does not read as that.", nameof(target), ex);
+        }
     }
 
     /// <summary>A stream id stable across retries of one text (WeCom: at most 64 characters).</summary>

@@ -1,0 +1,17 @@
+using Larkway.Channels.Messages;
+
+namespace Larkway.Hub.Assistants.Routing;
+
+/// <summary>
+/// Where a platform's customer service hands the assistant a message from a customer outside the company (WeCom's 微信客服):
+/// answered as a guest in a session of the customer's own, its replies going to <see cref="Replies.AssistantReplyTarget.CustomerKind"/>
+/// conversations of the platform's replies.
+/// </summary>
+internal interface IAssistantCustomers
+{
+    /// <summary>
+    /// Stores <paramref name="message"/> as a turn to answer (once per its dedup key); false when no assistant answers on
+    /// <paramref name="app"/>. <paramref name="reply"/> sends a short notice instead (a message with nothing to read).
+    /// </summary>
+    Task<bool> TryAcceptCustomerAsync(string app, InboundMessage message, string replyContext, Func<string, string, CancellationToken, Task> reply, CancellationToken cancellationToken);
+}

@@ -1,0 +1,267 @@
+using Larkway.Hub.Platform;
+using System.Text.Json;
+using Larkway.Channels.Messages;
+using Larkway.Hub.Assistants.Routing;
+using Larkway.Hub.Platform.DataProtection;
+using Larkway.Hub.Platform.Storage;
+using Larkway.WeCom;
+using Larkway.WeCom.CustomerService;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace Larkway.Hub.WeCom.CustomerService;
+
+/// <summary>
+/// Acts on an account's stored items in the order WeCom gave them, each once (its route written when done): a customer's
+/// message goes to the assistant — the session taken from untreated (0 → 1) first — unless a person holds it (2, 3), or it
+/// asks for a person (the account's hand-over words: to its receptionist, else WeCom's queue); events keep the session's
+/// state (taken, transferred, ended, rejoined), answer a welcome or end code with the account's message, and mark a
+/// message WeCom could not deliver or that was recalled.
+/// </summary>
+internal sealed partial class KfConversations(
+    IDbContextFactory<HubDbContext> contexts,
+    HubSecretProtector protector,
+    KfSessions sessions,
+    KfSender sender,
+    KfTelemetry telemetry,
+    IAssistantCustomers? assistant,
+    ILogger<KfConversations> logger)
+{
+    /// <summary>Acts on every waiting item of <paramref name="account"/>.</summary>
+    public async Task ActOnWaitingAsync(KfAccountRow account, WeComCustomerServiceClient client, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            List<KfMessageRow> waiting;
+            var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+            await using (db.ConfigureAwait(false))
+            {
+                waiting = await db.Set<KfMessageRow>().AsNoTracking()
+                    .Where(m => m.App == account.App && m.OpenKfId == account.OpenKfId && m.Route == KfRoutes.Waiting)
+                    .OrderBy(m => m.Id).Take(100).ToListAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            if (waiting.Count == 0)
+            {
+                return;
+            }
+
+            foreach (var item in waiting)
+            {
+                var route = await ActAsync(account, client, item, cancellationToken).ConfigureAwait(false);
+                db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+                await using (db.ConfigureAwait(false))
+                {
+                    await db.Set<KfMessageRow>().Where(m => m.Id == item.Id && m.Route == KfRoutes.Waiting)
+                        .ExecuteUpdateAsync(s => s.SetProperty(m => m.Route, route), cancellationToken).ConfigureAwait(false);
+                }
+
+                if (item.Origin == KfOrigins.Customer)
+                {
+                    telemetry.Routed(account.App, route);
+                }
+            }
+        }
+    }
+
+    private async Task<string> ActAsync(KfAccountRow account, WeComCustomerServiceClient client, KfMessageRow item, CancellationToken cancellationToken)
+    {
+        var fields = KfItems.Read(item.Content is { } c ? protector.Unprotect(c) : null);
+        return item.Origin switch
+        {
+            KfOrigins.Customer when item.ExternalUserId is { } customer => await CustomerWroteAsync(account, client, item, customer, fields, cancellationToken).ConfigureAwait(false),
+            KfOrigins.Receptionist when item.ExternalUserId is { } customer =>
+                await Done(sessions.SetStateAsync(account.App, account.OpenKfId, customer, WeComKfServiceState.Receptionist, item.ServicerUserId, handover: false, cancellationToken)).ConfigureAwait(false),
+            KfOrigins.System => await EventAsync(account, item, fields, cancellationToken).ConfigureAwait(false),
+            _ => KfRoutes.Done,
+        };
+    }
+
+    private async Task<string> CustomerWroteAsync(KfAccountRow account, WeComCustomerServiceClient client, KfMessageRow item, string customer, KfItem fields, CancellationToken cancellationToken)
+    {
+        var session = await sessions.CustomerWroteAsync(account.App, account.OpenKfId, customer, item.SentAt, cancellationToken).ConfigureAwait(false);
+        if (!account.Enabled || assistant is null)
+        {
+            return KfRoutes.Unanswered;
+        }
+
+        if (KfSessions.HeldByPeople(session.State))
+        {
+            // A receptionist has the customer, or the customer waits for one: the assistant says nothing.
+            return KfRoutes.People;
+        }
+
+        var text = fields.Text ?? "";
+        if (AsksForPerson(account, text))
+        {
+            await HandOverAsync(account, client, customer, item.MsgId, cancellationToken).ConfigureAwait(false);
+            return KfRoutes.Handover;
+        }
+
+        if (session.State != (int)WeComKfServiceState.Assistant && !await TakeAsync(account, client, customer, cancellationToken).ConfigureAwait(false))
+        {
+            return KfRoutes.People;
+        }
+
+        var message = new InboundMessage
+        {
+            Platform = ChannelPlatform.WeCom,
+            App = new ChannelApp(account.App),
+            Conversation = new ChannelConversation(ConversationOf(account.OpenKfId, customer), ConversationKind.Direct),
+            Sender = new ChannelSender(customer),
+            Text = text.Trim(),
+            PlatformMessageType = item.Type,
+            MessageId = item.MsgId,
+            ReceivedAt = item.StoredAt,
+            SentAt = item.SentAt,
+            DedupKey = InboundMessage.DedupKeyFor(ChannelPlatform.WeCom, account.App, $"kf:{account.OpenKfId}:{item.MsgId}"),
+        };
+        var context = JsonSerializer.Serialize(new KfReplyContext(account.OpenKfId, customer), KfJson.Default.KfReplyContext);
+        var accepted = await assistant.TryAcceptCustomerAsync(account.App, message, context,
+            (notice, key, ct) => sender.SendAsync(account.App, account.OpenKfId, customer, notice, $"{item.MsgId}:{key}", ct), cancellationToken).ConfigureAwait(false);
+        return accepted ? KfRoutes.Assistant : KfRoutes.Unanswered;
+    }
+
+    /// <summary>The assistant takes an untreated session (0 → 1); false when WeCom says a person has it meanwhile.</summary>
+    private async Task<bool> TakeAsync(KfAccountRow account, WeComCustomerServiceClient client, string customer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await client.TransferAsync(account.OpenKfId, customer, WeComKfServiceState.Assistant, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await sessions.SetStateAsync(account.App, account.OpenKfId, customer, WeComKfServiceState.Assistant, null, handover: false, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (WeComApiException ex) when (ex.Code is WeComErrorCodes.KfTransitionRefused or WeComErrorCodes.KfSessionEnded)
+        {
+            // The Hub's view was behind (a receptionist took the customer, or the Hub took the session before a crash): ask WeCom.
+            var now = await client.GetSessionAsync(account.OpenKfId, customer, cancellationToken).ConfigureAwait(false);
+            LogMoveRefused(logger, account.OpenKfId, account.App, ex.Code, (int)now.State);
+            await sessions.SetStateAsync(account.App, account.OpenKfId, customer, now.State, now.ServicerUserId, handover: false, cancellationToken).ConfigureAwait(false);
+            return now.State == WeComKfServiceState.Assistant;
+        }
+    }
+
+    /// <summary>Hands the customer to the account's receptionist (3), else (none, or not receiving) to WeCom's queue (2), and tells them.</summary>
+    private async Task HandOverAsync(KfAccountRow account, WeComCustomerServiceClient client, string customer, string msgId, CancellationToken cancellationToken)
+    {
+        string? code;
+        var state = account.HandoverTo is null ? WeComKfServiceState.Queued : WeComKfServiceState.Receptionist;
+        try
+        {
+            code = await client.TransferAsync(account.OpenKfId, customer, state, account.HandoverTo, cancellationToken).ConfigureAwait(false);
+        }
+        catch (WeComApiException ex) when (state == WeComKfServiceState.Receptionist
+            && ex.Code is WeComErrorCodes.KfNotAServicer or WeComErrorCodes.KfServicerStopped or WeComErrorCodes.KfTransitionRefused)
+        {
+            LogMoveRefused(logger, account.OpenKfId, account.App, ex.Code, (int)state);
+            state = WeComKfServiceState.Queued;
+            code = await client.TransferAsync(account.OpenKfId, customer, state, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+
+        await sessions.SetStateAsync(account.App, account.OpenKfId, customer, state, account.HandoverTo, handover: true, cancellationToken).ConfigureAwait(false);
+        if (account.HandoverMessage is { Length: > 0 } text)
+        {
+            // The move's code sends outside the budget; without one, a budgeted message.
+            if (code is null || !await sender.SendOnEventAsync(account.App, account.OpenKfId, customer, code, text, cancellationToken).ConfigureAwait(false))
+            {
+                await sender.SendAsync(account.App, account.OpenKfId, customer, text, $"handover:{msgId}", cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<string> EventAsync(KfAccountRow account, KfMessageRow item, KfItem fields, CancellationToken cancellationToken)
+    {
+        var customer = item.ExternalUserId;
+        switch (item.Type)
+        {
+            case WeComKfEventTypes.EnterSession when customer is not null:
+                if (account.Enabled && account.WelcomeMessage is { Length: > 0 } welcome && fields.String("welcome_code") is { } welcomeCode)
+                {
+                    await sender.SendOnEventAsync(account.App, account.OpenKfId, customer, welcomeCode, welcome, cancellationToken).ConfigureAwait(false);
+                }
+
+                break;
+            case WeComKfEventTypes.SessionStatusChange when customer is not null:
+                var change = fields.Number("change_type");
+                if (change == 3)
+                {
+                    await sessions.SetStateAsync(account.App, account.OpenKfId, customer, WeComKfServiceState.Ended, null, handover: false, cancellationToken).ConfigureAwait(false);
+                    if (account.Enabled && account.EndMessage is { Length: > 0 } end && fields.String("msg_code") is { } endCode)
+                    {
+                        await sender.SendOnEventAsync(account.App, account.OpenKfId, customer, endCode, end, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+                else if (change is 1 or 2 or 4)
+                {
+                    // Taken from the queue, transferred, or rejoined: a receptionist has the customer.
+                    await sessions.SetStateAsync(account.App, account.OpenKfId, customer, WeComKfServiceState.Receptionist, fields.String("new_servicer_userid"), handover: false, cancellationToken)
+                        .ConfigureAwait(false);
+                }
+
+                break;
+            case WeComKfEventTypes.MessageSendFailed when fields.String("fail_msgid") is { } failed:
+                await MarkAsync(account, failed, m => m.SetProperty(r => r.FailType, fields.Number("fail_type") ?? 0), cancellationToken).ConfigureAwait(false);
+                LogDeliveryFailed(logger, account.OpenKfId, account.App, WeComKfFailTypes.Describe(fields.Number("fail_type")));
+                telemetry.SendRefused(account.App, "msg_send_fail");
+                break;
+            case WeComKfEventTypes.UserRecall or WeComKfEventTypes.ServicerRecall when fields.String("recall_msgid") is { } recalled:
+                await MarkAsync(account, recalled, m => m.SetProperty(r => r.Recalled, true), cancellationToken).ConfigureAwait(false);
+                break;
+        }
+
+        return KfRoutes.Done;
+    }
+
+    private async Task MarkAsync(KfAccountRow account, string msgId, Action<Microsoft.EntityFrameworkCore.Query.UpdateSettersBuilder<KfMessageRow>> set, CancellationToken cancellationToken)
+    {
+        var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            await db.Set<KfMessageRow>().Where(m => m.App == account.App && m.OpenKfId == account.OpenKfId && m.MsgId == msgId)
+                .ExecuteUpdateAsync(set, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>True when <paramref name="text"/> is, or holds, one of the account's hand-over words.</summary>
+    internal static bool AsksForPerson(KfAccountRow account, string text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return false;
+        }
+
+        var words = KfAccountSettings.ReadWords(account.HandoverWords);
+        return words.Any(w => text.Contains(w, StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>The conversation id of a customer's session with an account, as turns and lanes keep it.</summary>
+    internal static string ConversationOf(string openKfId, string customer) => $"{openKfId}:{customer}";
+
+    private static async Task<string> Done(Task task)
+    {
+        await task.ConfigureAwait(false);
+        return KfRoutes.Done;
+    }
+
+    [LoggerMessage(EventId = LogEvents.WeComKfMoveRefused, Level = LogLevel.Information,
+        Message = "WeCom customer service {OpenKfId} on {App}: a session move was refused ({Code}); the session is in state {State}.")]
+    private static partial void LogMoveRefused(ILogger logger, string openKfId, string app, string code, int state);
+
+    [LoggerMessage(EventId = LogEvents.WeComKfDeliveryFailed, Level = LogLevel.Warning,
+        Message = "WeCom customer service {OpenKfId} on {App}: a message the Hub sent did not reach the customer ({Reason}).")]
+    private static partial void LogDeliveryFailed(ILogger logger, string openKfId, string app, string reason);
+}
+
+/// <summary>A customer turn's reply context: the account and the customer.</summary>
+internal sealed record KfReplyContext(
+    [property: System.Text.Json.Serialization.JsonPropertyName("open_kfid")] string OpenKfId,
+    [property: System.Text.Json.Serialization.JsonPropertyName("external_userid")] string ExternalUserId);
+
+[System.Text.Json.Serialization.JsonSerializable(typeof(KfReplyContext))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(List<string>))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(KfAccountInput))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(KfAccountInfo))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(Larkway.Hub.Platform.Http.ListPage<KfAccountInfo>))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(Larkway.Hub.Platform.Http.ListPage<KfSessionInfo>))]
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+internal sealed partial class KfJson : System.Text.Json.Serialization.JsonSerializerContext;

@@ -1,0 +1,221 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Larkway.Hub.Assistants.Storage;
+using Larkway.Hub.Platform.Storage;
+using Larkway.Hub.WeCom.CustomerService;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Larkway.Integration.Tests.Hub.Assistants;
+
+/// <summary>
+/// WeCom customer service (微信客服) end to end against the Emulator: a customer outside the company writes to the sandbox's
+/// account, the callback asks for a pull, the Hub stores what sync_msg gives and its assistant answers on the customer's
+/// page, once; asking for a person hands the session to WeCom's queue and the assistant stays silent while people hold
+/// it; an account's backlog from before it was added is history; a lost cursor or a pull asked again adds nothing twice.
+/// </summary>
+public sealed class HubAssistantWeComCustomerServiceTests
+{
+    private const string Account = "wkLarkwaySandboxKf000001";
+
+    [Fact]
+    public async Task A_customer_is_welcomed_and_answered_once_on_their_page_and_a_pull_asked_again_answers_nothing_twice()
+    {
+        await using var hub = await HubSandbox.StartAsync(new Dictionary<string, string?> { ["Larkway:Sandbox:Assistant"] = "true" });
+        using var driver = new AssistantDriver(hub, hub.Emulator.BaseUrl);
+        await driver.SetAiAsync(new { tokens_per_second = 500, answer_words = 8 });
+        await WaitForFirstPullAsync(hub, Account);
+
+        // The customer opens the link: the account's welcome, sent with the event's code.
+        await ActAsync(hub, "wmCustomerAnna", "enter", new { scene = "website", nickname = "Anna" });
+        await HubSandbox.WaitUntilAsync(() => Received(hub, "wmCustomerAnna").Any(m => m.OnEvent && m.Text.Contains("Larkway Support", StringComparison.Ordinal)),
+            "the welcome on Anna's page", seconds: 60);
+
+        // Her question: answered by the sandbox's assistant as a customer, on her page, the session taken by the assistant (1).
+        await ActAsync(hub, "wmCustomerAnna", "say", new { text = "What are your opening hours?" });
+        var turn = (await driver.EndedTurnsAsync(1, 60)).Single();
+        turn.Status.ShouldBe(AssistantTurnStatus.Answered, turn.LastError);
+        turn.ConversationKind.ShouldBe("customer");
+        turn.Platform.ShouldBe("wecom");
+        await HubSandbox.WaitUntilAsync(() => Answers(hub, "wmCustomerAnna", "What are your opening hours?") == 1, "the answer on Anna's page", seconds: 60);
+        (await ViewAsync(hub, "wmCustomerAnna")).GetProperty("service_state").GetInt32().ShouldBe(1, "the assistant took the session");
+
+        // A pull asked again (a callback WeCom sent again): the stored items are skipped, nothing is answered twice.
+        var requests = hub.Host.Services.GetRequiredService<KfPullRequests>();
+        (await requests.RequestAsync("wecom-sandbox", Account, null, CancellationToken.None)).ShouldBeTrue();
+        await WaitForPullAsync(hub, Account);
+        (await driver.TurnsAsync()).Count.ShouldBe(1);
+        Answers(hub, "wmCustomerAnna", "What are your opening hours?").ShouldBe(1);
+
+        // The transcript keeps each item once: the event, her message and the Hub's welcome and answer.
+        var stored = await StoredAsync(hub, Account);
+        stored.GroupBy(m => m.MsgId).ShouldAllBe(g => g.Count() == 1);
+        stored.Where(m => m.ExternalUserId == "wmCustomerAnna" && m.Origin == KfOrigins.Customer).ShouldHaveSingleItem().Route.ShouldBe(KfRoutes.Assistant);
+        stored.Count(m => m.ExternalUserId == "wmCustomerAnna" && m.Origin == KfOrigins.Hub).ShouldBe(2, "the welcome and the answer");
+
+        // An unknown account's callback asks for nothing.
+        (await requests.RequestAsync("wecom-sandbox", "wkNotServedByTheHub0001", null, CancellationToken.None)).ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task Asking_for_a_person_hands_the_session_to_the_queue_the_assistant_stays_silent_while_people_hold_it_and_answers_again_after_it_ends()
+    {
+        await using var hub = await HubSandbox.StartAsync(new Dictionary<string, string?> { ["Larkway:Sandbox:Assistant"] = "true" });
+        using var driver = new AssistantDriver(hub, hub.Emulator.BaseUrl);
+        await driver.SetAiAsync(new { tokens_per_second = 500, answer_words = 8 });
+        await WaitForFirstPullAsync(hub, Account);
+
+        // 转人工: WeCom's queue (2), the hand-over message on the page, no turn for the assistant.
+        await ActAsync(hub, "wmCustomerBen", "say", new { text = "转人工" });
+        await HubSandbox.WaitUntilAsync(() => View(hub, "wmCustomerBen").GetProperty("service_state").GetInt32() == 2, "Ben's session in the queue", seconds: 60);
+        await HubSandbox.WaitUntilAsync(() => Received(hub, "wmCustomerBen").Any(m => m.Text.Contains("A colleague will answer you", StringComparison.Ordinal)),
+            "the hand-over message", seconds: 60);
+
+        // Waiting, then with a receptionist: his messages are stored and left to people.
+        await ActAsync(hub, "wmCustomerBen", "say", new { text = "Are you there?" });
+        await ActAsync(hub, "wmCustomerBen", "take", new { servicer = "carol" });
+        await ActAsync(hub, "wmCustomerBen", "servicer-say", new { text = "Hi Ben, Carol here." });
+        await ActAsync(hub, "wmCustomerBen", "say", new { text = "My order is late" });
+        await HubSandbox.WaitUntilAsync(() => StoredAsync(hub, Account).GetAwaiter().GetResult().Count(m => m.ExternalUserId == "wmCustomerBen" && m.Route == KfRoutes.People) == 2,
+            "both messages left to people", seconds: 60);
+        (await driver.TurnsAsync()).ShouldBeEmpty("the assistant stays silent while people hold the session");
+        var session = await SessionAsync(hub, "wmCustomerBen");
+        session.State.ShouldBe(3);
+        session.ServicerUserId.ShouldBe("carol");
+        session.Handovers.ShouldBe(1);
+
+        // Carol ends it: the end message; his next message starts with the assistant again.
+        await ActAsync(hub, "wmCustomerBen", "end", null);
+        await HubSandbox.WaitUntilAsync(() => Received(hub, "wmCustomerBen").Any(m => m.OnEvent && m.Text.Contains("Thank you for contacting", StringComparison.Ordinal)),
+            "the end message", seconds: 60);
+        await ActAsync(hub, "wmCustomerBen", "say", new { text = "One more question" });
+        var turn = (await driver.EndedTurnsAsync(1, 60)).Single();
+        turn.Status.ShouldBe(AssistantTurnStatus.Answered, turn.LastError);
+        await HubSandbox.WaitUntilAsync(() => Answers(hub, "wmCustomerBen", "One more question") == 1, "the answer on Ben's page", seconds: 60);
+    }
+
+    [Fact]
+    public async Task An_accounts_backlog_from_before_it_was_added_is_history_and_a_cursor_WeCom_no_longer_takes_adds_nothing_twice()
+    {
+        await using var hub = await HubSandbox.StartAsync(new Dictionary<string, string?> { ["Larkway:Sandbox:Assistant"] = "true" });
+        using var driver = new AssistantDriver(hub, hub.Emulator.BaseUrl);
+        await driver.SetAiAsync(new { tokens_per_second = 500, answer_words = 8 });
+        await WaitForFirstPullAsync(hub, Account);
+        using var admin = Admin(hub);
+        (await admin.DeleteAsync($"/api/v1/wecom/apps/wecom-sandbox/customer-service/accounts/{Account}")).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+
+        // Written while the Hub did not serve the account: its callback asks for nothing.
+        await ActAsync(hub, "wmCustomerCleo", "say", new { text = "Old question from yesterday" });
+
+        // WeCom's send times are whole seconds, and a message of the second the account was added counts as new: add it in a later second.
+        var saidIn = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        await HubSandbox.WaitUntilAsync(() => DateTimeOffset.UtcNow.ToUnixTimeSeconds() > saidIn, "the next second", seconds: 5);
+
+        // Added: the first pull takes it in as history, unanswered.
+        using (var put = await admin.PutAsJsonAsync($"/api/v1/wecom/apps/wecom-sandbox/customer-service/accounts/{Account}", new { handover_words = new[] { "human" } }))
+        {
+            put.StatusCode.ShouldBe(HttpStatusCode.Created, await put.Content.ReadAsStringAsync());
+        }
+
+        await WaitForFirstPullAsync(hub, Account);
+        (await StoredAsync(hub, Account)).Single(m => m.ExternalUserId == "wmCustomerCleo" && m.Origin == KfOrigins.Customer).Route.ShouldBe(KfRoutes.History);
+
+        // A new message is answered; the old one never.
+        await ActAsync(hub, "wmCustomerCleo", "say", new { text = "New question today" });
+        var turn = (await driver.EndedTurnsAsync(1, 60)).Single();
+        turn.Question.ShouldContain("New question today");
+
+        // WeCom no longer takes the stored cursor: the Hub starts over from the oldest it keeps, storing nothing twice.
+        await using (var db = await hub.Host.Services.GetRequiredService<IDbContextFactory<HubDbContext>>().CreateDbContextAsync())
+        {
+            await db.Set<KfAccountRow>().Where(a => a.OpenKfId == Account).ExecuteUpdateAsync(s => s.SetProperty(a => a.Cursor, "not-a-cursor-wecom-gave"));
+        }
+
+        var before = (await StoredAsync(hub, Account)).Count;
+        await ActAsync(hub, "wmCustomerCleo", "say", new { text = "Third question" });
+        var turns = await driver.EndedTurnsAsync(2, 60);
+        turns.Count.ShouldBe(2, "only the third question is new");
+        var after = await StoredAsync(hub, Account);
+        after.Count.ShouldBe(before + 2, "the third question and its answer; nothing stored twice");
+        after.GroupBy(m => m.MsgId).ShouldAllBe(g => g.Count() == 1);
+        Answers(hub, "wmCustomerCleo", "Old question from yesterday").ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task The_accounts_API_refuses_bad_settings_with_the_field_to_fix_and_an_app_that_is_not_WeCom()
+    {
+        await using var hub = await HubSandbox.StartAsync();
+        using var admin = Admin(hub);
+        using var tooLong = await admin.PutAsJsonAsync("/api/v1/wecom/apps/wecom-sandbox/customer-service/accounts/wkSecondAccount", new { welcome_message = new string('欢', 700), handover_words = new[] { "" } });
+        tooLong.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var problems = (await tooLong.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("field").GetString()).ToList();
+        problems.ShouldBe(["welcome_message", "handover_words"], ignoreOrder: true);
+
+        using var notWeCom = await admin.PutAsJsonAsync("/api/v1/wecom/apps/no-such-app/customer-service/accounts/wkSecondAccount", new { });
+        notWeCom.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await notWeCom.Content.ReadAsStringAsync()).ShouldContain("is not a stored WeCom app");
+
+        using var broken = await admin.PutAsync("/api/v1/wecom/apps/wecom-sandbox/customer-service/accounts/wkSecondAccount", new StringContent("{not json", null, "application/json"));
+        broken.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+
+        using var missing = await admin.GetAsync("/api/v1/wecom/apps/wecom-sandbox/customer-service/accounts/wkNobody");
+        missing.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+    }
+
+    private static HttpClient Admin(HubSandbox hub)
+    {
+        var admin = new HttpClient { BaseAddress = hub.Host.BaseUrl };
+        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", HubSandbox.AdminKey);
+        return admin;
+    }
+
+    private static async Task ActAsync(HubSandbox hub, string customer, string action, object? body)
+    {
+        using var response = body is null
+            ? await hub.Control.PostAsync($"/_emulator/wecom/kf/{Account}/customers/{customer}/{action}", null)
+            : await hub.Control.PostAsJsonAsync($"/_emulator/wecom/kf/{Account}/customers/{customer}/{action}", body);
+        var text = await response.Content.ReadAsStringAsync();
+        response.IsSuccessStatusCode.ShouldBeTrue(text);
+    }
+
+    private static async Task<JsonElement> ViewAsync(HubSandbox hub, string customer) =>
+        await hub.Control.GetFromJsonAsync<JsonElement>($"/_emulator/wecom/kf/{Account}/customers/{customer}");
+
+    private static JsonElement View(HubSandbox hub, string customer) => ViewAsync(hub, customer).GetAwaiter().GetResult();
+
+    /// <summary>What reached the customer from the app: each message's text and whether it went with an event's code.</summary>
+    private static List<(string Text, bool OnEvent)> Received(HubSandbox hub, string customer) =>
+        [.. View(hub, customer).GetProperty("received").EnumerateArray().Select(m => (m.GetProperty("content").GetRawText(), m.TryGetProperty("on_event", out var e) && e.ValueKind == JsonValueKind.True))];
+
+    /// <summary>How many answers to <paramref name="question"/> reached the customer (the Emulator's AI backend echoes the question).</summary>
+    private static int Answers(HubSandbox hub, string customer, string question) =>
+        Received(hub, customer).Count(m => m.Text.Contains("You asked: " + question, StringComparison.Ordinal));
+
+    private static async Task<List<KfMessageRow>> StoredAsync(HubSandbox hub, string account)
+    {
+        await using var db = await hub.Host.Services.GetRequiredService<IDbContextFactory<HubDbContext>>().CreateDbContextAsync();
+        return await db.Set<KfMessageRow>().AsNoTracking().Where(m => m.OpenKfId == account).OrderBy(m => m.Id).ToListAsync();
+    }
+
+    private static async Task<KfSessionRow> SessionAsync(HubSandbox hub, string customer)
+    {
+        await using var db = await hub.Host.Services.GetRequiredService<IDbContextFactory<HubDbContext>>().CreateDbContextAsync();
+        return await db.Set<KfSessionRow>().AsNoTracking().SingleAsync(s => s.ExternalUserId == customer);
+    }
+
+    /// <summary>The account's first pull (which moves its cursor past what WeCom kept from before) has ended.</summary>
+    private static async Task WaitForFirstPullAsync(HubSandbox hub, string account) =>
+        await HubSandbox.WaitUntilAsync(() => AccountRow(hub, account) is { LastPulledAt: not null, State: Larkway.Hub.Platform.Queue.WorkState.Done }, "the account's first pull", seconds: 60);
+
+    /// <summary>No pull of the account is due or running.</summary>
+    private static async Task WaitForPullAsync(HubSandbox hub, string account) =>
+        await HubSandbox.WaitUntilAsync(() => AccountRow(hub, account) is { State: Larkway.Hub.Platform.Queue.WorkState.Done }, "the account's pull", seconds: 60);
+
+    private static KfAccountRow? AccountRow(HubSandbox hub, string account)
+    {
+        using var db = hub.Host.Services.GetRequiredService<IDbContextFactory<HubDbContext>>().CreateDbContext();
+        return db.Set<KfAccountRow>().AsNoTracking().SingleOrDefault(a => a.OpenKfId == account);
+    }
+}
