@@ -128,7 +128,7 @@ internal sealed partial class KfConversations(
         try
         {
             await client.TransferAsync(account.OpenKfId, customer, WeComKfServiceState.Assistant, cancellationToken: cancellationToken).ConfigureAwait(false);
-            await sessions.SetStateAsync(account.App, account.OpenKfId, customer, WeComKfServiceState.Assistant, null, handover: false, cancellationToken).ConfigureAwait(false);
+            await sessions.SetStateAsync(account.App, account.OpenKfId, customer, WeComKfServiceState.Assistant, null, handover: false, cancellationToken, movedBecause: "assistant").ConfigureAwait(false);
             return true;
         }
         catch (WeComApiException ex) when (ex.Code is WeComErrorCodes.KfTransitionRefused or WeComErrorCodes.KfSessionEnded)
@@ -158,7 +158,7 @@ internal sealed partial class KfConversations(
             code = await client.TransferAsync(account.OpenKfId, customer, state, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
 
-        await sessions.SetStateAsync(account.App, account.OpenKfId, customer, state, account.HandoverTo, handover: true, cancellationToken).ConfigureAwait(false);
+        await sessions.SetStateAsync(account.App, account.OpenKfId, customer, state, account.HandoverTo, handover: true, cancellationToken, movedBecause: "handover").ConfigureAwait(false);
         if (account.HandoverMessage is { Length: > 0 } text)
         {
             // The move's code sends outside the budget; without one, a budgeted message.

@@ -27,7 +27,8 @@ internal sealed partial class KfPull(
     KfTelemetry telemetry,
     IOptions<KfOptions> options,
     TimeProvider time,
-    ILogger<KfPull> logger) : IWorkHandler<KfAccountRow>, IWorkRecordedHandler<KfAccountRow>
+    ILogger<KfPull> logger,
+    Webhooks.WebhookStore? webhooks = null) : IWorkHandler<KfAccountRow>, IWorkRecordedHandler<KfAccountRow>
 {
     /// <summary>The queue's name.</summary>
     public const string QueueName = "wecom-kf-pulls";
@@ -141,6 +142,7 @@ internal sealed partial class KfPull(
                 .Select(m => m.MsgId).ToListAsync(cancellationToken).ConfigureAwait(false);
             var seen = new HashSet<string>(known, StringComparer.Ordinal);
             var added = new List<KfMessageRow>();
+            var kept = new Dictionary<KfMessageRow, string>();
             foreach (var message in page.Messages)
             {
                 if (message.MsgId.Length == 0 || message.MsgId.Length > KfLimits.MaxMsgIdLength || !seen.Add(message.MsgId))
@@ -148,6 +150,7 @@ internal sealed partial class KfPull(
                     continue;
                 }
 
+                var described = KfItems.Describe(message);
                 var row = new KfMessageRow
                 {
                     App = account.App,
@@ -156,13 +159,14 @@ internal sealed partial class KfPull(
                     ExternalUserId = Cut(message.CustomerId),
                     Origin = KfItems.OriginOf(message),
                     Type = KfItems.TypeOf(message),
-                    Content = protector.Protect(KfItems.Describe(message)),
+                    Content = protector.Protect(described),
                     ServicerUserId = Cut(message.ServicerUserId),
                     SentAt = message.SentAt,
                     StoredAt = now,
                     Route = IsHistory(account, message, now) ? KfRoutes.History : KfRoutes.Waiting,
                 };
                 added.Add(row);
+                kept[row] = described;
             }
 
             var strategy = db.Database.CreateExecutionStrategy();
@@ -172,6 +176,17 @@ internal sealed partial class KfPull(
                 await using (transaction.ConfigureAwait(false))
                 {
                     db.AddRange(added);
+                    var forwarded = 0;
+                    if (webhooks is not null)
+                    {
+                        // Queued with the items: a CRM hears of each once, whatever happens to this pull.
+                        foreach (var row in added)
+                        {
+                            forwarded += await webhooks.QueueAsync(db, KfWebhooks.TypeOf(row), KfWebhooks.IdOf(row), KfWebhooks.Payload(row, KfItems.Read(kept[row])), cancellationToken)
+                                .ConfigureAwait(false);
+                        }
+                    }
+
                     try
                     {
                         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
@@ -194,6 +209,10 @@ internal sealed partial class KfPull(
                     }
 
                     await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                    if (forwarded > 0)
+                    {
+                        webhooks!.NotifySender();
+                    }
                 }
 
                 foreach (var group in added.GroupBy(r => r.Origin))

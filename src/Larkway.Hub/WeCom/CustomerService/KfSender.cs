@@ -26,7 +26,8 @@ internal sealed partial class KfSender(
     HubSecretProtector protector,
     KfTelemetry telemetry,
     TimeProvider time,
-    ILogger<KfSender> logger)
+    ILogger<KfSender> logger,
+    Webhooks.WebhookStore? webhooks = null)
 {
     /// <summary>WeCom's largest text (bytes).</summary>
     public const int MaxTextBytes = 2048;
@@ -140,14 +141,21 @@ internal sealed partial class KfSender(
         await using (db.ConfigureAwait(false))
         {
             var now = time.GetUtcNow();
-            db.Add(new KfMessageRow
+            var row = new KfMessageRow
             {
                 App = app, OpenKfId = openKfId, MsgId = msgId, ExternalUserId = customer, Origin = KfOrigins.Hub, Type = "text",
                 Content = protector.Protect(KfItems.Sent(text)), SentAt = now, StoredAt = now, Route = KfRoutes.Sent,
-            });
+            };
+            db.Add(row);
+            var forwarded = webhooks is null ? 0 : await webhooks.QueueAsync(db, KfWebhooks.Message, KfWebhooks.IdOf(row), KfWebhooks.Payload(row, KfItems.Read(KfItems.Sent(text))), cancellationToken)
+                .ConfigureAwait(false);
             try
             {
                 await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+                if (forwarded > 0)
+                {
+                    webhooks!.NotifySender();
+                }
             }
             catch (DbUpdateException ex) when (provider.IsUniqueViolation(ex))
             {

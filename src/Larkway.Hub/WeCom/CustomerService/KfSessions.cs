@@ -9,7 +9,7 @@ namespace Larkway.Hub.WeCom.CustomerService;
 /// it, and the send budget a customer's message opens (<see cref="WeComCustomerServiceClient.MessagesPerCustomerMessage"/>
 /// messages within <see cref="WeComCustomerServiceClient.ReplyWindow"/>), spent before WeCom would refuse.
 /// </summary>
-internal sealed class KfSessions(IDbContextFactory<HubDbContext> contexts, IHubStorageProvider provider, TimeProvider time)
+internal sealed class KfSessions(IDbContextFactory<HubDbContext> contexts, IHubStorageProvider provider, TimeProvider time, Webhooks.WebhookStore? webhooks = null)
 {
     /// <summary>States in which a person has the customer (or the customer waits for one): the assistant stays silent.</summary>
     public static bool HeldByPeople(int state) => state is (int)WeComKfServiceState.Queued or (int)WeComKfServiceState.Receptionist;
@@ -67,8 +67,13 @@ internal sealed class KfSessions(IDbContextFactory<HubDbContext> contexts, IHubS
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Sets the session's state (and its receptionist), as WeCom reported it or the Hub moved it.</summary>
-    public async Task<KfSessionRow> SetStateAsync(string app, string openKfId, string customer, WeComKfServiceState state, string? servicer, bool handover, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sets the session's state (and its receptionist), as WeCom reported it or — with the <paramref name="movedBecause"/>
+    /// the Hub moved it for (<c>assistant</c>, <c>handover</c>) — as the Hub moved it, which a <c>wecom.kf.session</c>
+    /// webhook reports in the same transaction.
+    /// </summary>
+    public async Task<KfSessionRow> SetStateAsync(
+        string app, string openKfId, string customer, WeComKfServiceState state, string? servicer, bool handover, CancellationToken cancellationToken, string? movedBecause = null)
     {
         var session = await GetAsync(app, openKfId, customer, cancellationToken).ConfigureAwait(false);
         return await ChangeAsync(session.Id, s =>
@@ -78,7 +83,8 @@ internal sealed class KfSessions(IDbContextFactory<HubDbContext> contexts, IHubS
             {
                 s.Handovers++;
             }
-        }, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken, movedBecause is null ? null : row => KfWebhooks.SessionPayload(
+            $"kfs_{row.Id}_{row.UpdatedAt.ToUnixTimeMilliseconds()}", row.UpdatedAt, app, openKfId, customer, row.State, row.ServicerUserId, movedBecause)).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -107,7 +113,7 @@ internal sealed class KfSessions(IDbContextFactory<HubDbContext> contexts, IHubS
     }
 
     /// <summary>Applies <paramref name="change"/> to the session, again when another writer changed it meanwhile.</summary>
-    private async Task<KfSessionRow> ChangeAsync(long id, Action<KfSessionRow> change, CancellationToken cancellationToken)
+    private async Task<KfSessionRow> ChangeAsync(long id, Action<KfSessionRow> change, CancellationToken cancellationToken, Func<KfSessionRow, byte[]>? webhook = null)
     {
         var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         await using (db.ConfigureAwait(false))
@@ -118,6 +124,7 @@ internal sealed class KfSessions(IDbContextFactory<HubDbContext> contexts, IHubS
             row.UpdatedAt = time.GetUtcNow() > before ? time.GetUtcNow() : before.AddTicks(10);
 
             // Optimistic: the row is written only as it was read (its UpdatedAt unchanged).
+            var transaction = webhook is null || webhooks is null ? null : await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             var written = await db.Set<KfSessionRow>().Where(s => s.Id == id && s.UpdatedAt == before).ExecuteUpdateAsync(s => s
                 .SetProperty(x => x.State, row.State)
                 .SetProperty(x => x.ServicerUserId, row.ServicerUserId)
@@ -126,7 +133,25 @@ internal sealed class KfSessions(IDbContextFactory<HubDbContext> contexts, IHubS
                 .SetProperty(x => x.LastCustomerAt, row.LastCustomerAt)
                 .SetProperty(x => x.Handovers, row.Handovers)
                 .SetProperty(x => x.UpdatedAt, row.UpdatedAt), cancellationToken).ConfigureAwait(false);
-            return written == 1 ? row : await ChangeAsync(id, change, cancellationToken).ConfigureAwait(false);
+            if (transaction is not null)
+            {
+                await using (transaction.ConfigureAwait(false))
+                {
+                    if (written == 1 && await webhooks!.QueueAsync(db, KfWebhooks.Session, $"kfs_{row.Id}_{row.UpdatedAt.ToUnixTimeMilliseconds()}", webhook!(row), cancellationToken).ConfigureAwait(false) > 0)
+                    {
+                        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+                    }
+
+                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                if (written == 1)
+                {
+                    webhooks!.NotifySender();
+                }
+            }
+
+            return written == 1 ? row : await ChangeAsync(id, change, cancellationToken, webhook).ConfigureAwait(false);
         }
     }
 }

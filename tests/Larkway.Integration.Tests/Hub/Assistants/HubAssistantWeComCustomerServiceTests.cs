@@ -5,6 +5,7 @@ using System.Text.Json;
 using Larkway.Hub.Assistants.Storage;
 using Larkway.Hub.Platform.Storage;
 using Larkway.Hub.WeCom.CustomerService;
+using Larkway.Hub.Webhooks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -27,6 +28,11 @@ public sealed class HubAssistantWeComCustomerServiceTests
         using var driver = new AssistantDriver(hub, hub.Emulator.BaseUrl);
         await driver.SetAiAsync(new { tokens_per_second = 500, answer_words = 8 });
         await WaitForFirstPullAsync(hub, Account);
+        using var admin = Admin(hub);
+        using (var subscribed = await admin.PostAsJsonAsync("/api/v1/webhooks", new { url = "http://127.0.0.1:9/crm", event_types = new[] { "wecom.kf.*" } }))
+        {
+            subscribed.StatusCode.ShouldBe(HttpStatusCode.Created, await subscribed.Content.ReadAsStringAsync());
+        }
 
         // The customer opens the link: the account's welcome, sent with the event's code.
         await ActAsync(hub, "wmCustomerAnna", "enter", new { scene = "website", nickname = "Anna" });
@@ -54,6 +60,17 @@ public sealed class HubAssistantWeComCustomerServiceTests
         stored.GroupBy(m => m.MsgId).ShouldAllBe(g => g.Count() == 1);
         stored.Where(m => m.ExternalUserId == "wmCustomerAnna" && m.Origin == KfOrigins.Customer).ShouldHaveSingleItem().Route.ShouldBe(KfRoutes.Assistant);
         stored.Count(m => m.ExternalUserId == "wmCustomerAnna" && m.Origin == KfOrigins.Hub).ShouldBe(2, "the welcome and the answer");
+
+        // A CRM subscribed to wecom.kf.* hears of each once: her entering, her message, the Hub's welcome and answer, the
+        // assistant taking the session; never the one-use welcome code.
+        var forwarded = await ForwardedAsync(hub);
+        forwarded.Count(f => f.Type == "wecom.kf.event" && f.Body.Contains("\"event_type\":\"enter_session\"", StringComparison.Ordinal)).ShouldBe(1);
+        forwarded.Count(f => f.Type == "wecom.kf.message" && f.Body.Contains("\"origin\":\"customer\"", StringComparison.Ordinal)
+            && f.Body.Contains("What are your opening hours?", StringComparison.Ordinal)).ShouldBe(1);
+        forwarded.Count(f => f.Type == "wecom.kf.message" && f.Body.Contains("\"origin\":\"hub\"", StringComparison.Ordinal)).ShouldBe(2);
+        forwarded.Count(f => f.Type == "wecom.kf.session" && f.Body.Contains("\"reason\":\"assistant\"", StringComparison.Ordinal)).ShouldBe(1);
+        forwarded.ShouldAllBe(f => !f.Body.Contains("welcome_code"));
+        forwarded.Select(f => f.Id).Distinct().Count().ShouldBe(forwarded.Count);
 
         // An unknown account's callback asks for nothing.
         (await requests.RequestAsync("wecom-sandbox", "wkNotServedByTheHub0001", null, CancellationToken.None)).ShouldBeFalse();
@@ -197,6 +214,13 @@ public sealed class HubAssistantWeComCustomerServiceTests
     {
         await using var db = await hub.Host.Services.GetRequiredService<IDbContextFactory<HubDbContext>>().CreateDbContextAsync();
         return await db.Set<KfMessageRow>().AsNoTracking().Where(m => m.OpenKfId == account).OrderBy(m => m.Id).ToListAsync();
+    }
+
+    private static async Task<List<(string Id, string Type, string Body)>> ForwardedAsync(HubSandbox hub)
+    {
+        await using var db = await hub.Host.Services.GetRequiredService<IDbContextFactory<HubDbContext>>().CreateDbContextAsync();
+        var rows = await db.WebhookDeliveries.AsNoTracking().Where(d => d.EventType.StartsWith("wecom.kf.")).ToListAsync();
+        return [.. rows.Select(d => (d.EventId ?? "", d.EventType, System.Text.Encoding.UTF8.GetString(d.Payload)))];
     }
 
     private static async Task<KfSessionRow> SessionAsync(HubSandbox hub, string customer)
