@@ -36,6 +36,7 @@ internal static class ConsoleMenu
             new("Notification types", "/console/types"),
             new("Approvals", "/console/approvals"),
             new("Assistants", "/console/assistants"),
+            new("Customer service", "/console/customer-service"),
             new("Events", "/console/events"),
         ]),
         new("People",

@@ -23,6 +23,7 @@ public static class HubWeComCustomerServiceExtensions
         services.TryAddSingleton<KfConversations>();
         services.TryAddSingleton<KfPullRequests>();
         services.TryAddSingleton<KfAccountSettings>();
+        services.TryAddSingleton<KfConsoleQueries>();
         services.AddHubQueue<KfAccountRow, KfPull>(KfPull.QueueName, sp => sp.GetRequiredService<IOptions<KfOptions>>().Value);
         return services;
     }

@@ -1,0 +1,59 @@
+using Microsoft.Playwright;
+
+namespace Larkway.Browser.Tests;
+
+/// <summary>
+/// WeCom customer service with the sandbox's assistant, as a customer and an administrator see it: the customer opens the
+/// sandbox account's link, is welcomed, asks (giving a phone number) and reads the assistant's answer on their page; the
+/// console's Customer service page lists the account and the session, and the transcript shows the phone number masked.
+/// Screenshots: artifacts/screenshots/wecom-kf-assistant-customer-1280.png, console-customer-service-1280.png,
+/// console-customer-transcript-1280.png.
+/// </summary>
+public sealed class ConsoleCustomerServiceBrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+{
+    private const string Account = "wkLarkwaySandboxKf000001";
+
+    [Fact]
+    public async Task A_customer_is_answered_by_the_assistant_and_the_console_shows_the_session_and_its_masked_transcript()
+    {
+        await using var hub = await ConsoleHub.StartAsync(browser.Browser, new Dictionary<string, string?> { ["Larkway:Sandbox:Assistant"] = "true" });
+        var emulator = hub.Host.Emulator!;
+        var page = hub.Page;
+        await page.SetViewportSizeAsync(1280, 900);
+
+        // The customer opens the link: the account's welcome; then the question, answered by the assistant.
+        await page.GotoAsync(new Uri(emulator.BaseUrl, $"/wecom-kf/{Account}?enc_scene=ENCc3ByaW5n").AbsoluteUri);
+        var lines = page.Locator(".kf-line");
+        await Wait.UntilAsync(async () =>
+        {
+            await page.ReloadAsync();
+            return await lines.CountAsync() > 0 && (await lines.Last.InnerTextAsync()).Contains("this is Larkway Support", StringComparison.Ordinal);
+        }, "the welcome on the customer's page");
+        var customer = new Uri(page.Url).Query.Split("as=")[1].Split('&')[0];
+        await page.Locator("textarea[name='text']").FillAsync("Please call me on 13812345678 about my parcel");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send" }).ClickAsync();
+        await Wait.UntilAsync(async () =>
+        {
+            await page.ReloadAsync();
+            return (await lines.Last.InnerTextAsync()).Contains("You asked: Please call me", StringComparison.Ordinal);
+        }, "the assistant's answer on the customer's page");
+        await Screenshots.SaveAsync(page, "wecom-kf-assistant-customer-1280");
+
+        // The console: the account, and the customer's session held by the assistant.
+        await hub.SignInAsync();
+        await Menu.GoToAsync(page, "Customer service");
+        await Assertions.Expect(page.Locator($"tr[data-account='{Account}']")).ToContainTextAsync("the app's assistant");
+        var session = page.Locator($"tr[data-customer='{customer}']");
+        await Assertions.Expect(session).ToContainTextAsync("assistant");
+        await Screenshots.SaveAsync(page, "console-customer-service-1280");
+
+        // The transcript: welcome, question (the phone masked), answer.
+        await session.GetByRole(AriaRole.Link).ClickAsync();
+        var transcript = page.Locator("#transcript");
+        await Assertions.Expect(transcript).ToContainTextAsync("answered by the assistant");
+        await Assertions.Expect(transcript).ToContainTextAsync("138****5678");
+        await Assertions.Expect(transcript).Not.ToContainTextAsync("13812345678");
+        await Assertions.Expect(transcript.Locator("tr[data-origin='hub']")).ToHaveCountAsync(2);
+        await Screenshots.SaveAsync(page, "console-customer-transcript-1280");
+    }
+}
