@@ -67,6 +67,13 @@ internal sealed class WeComSandbox : ISandboxPlatform
         {
             lines.Add($"    ask for an approval on WeCom as alice (the Emulator's payment template), then decide as its approver at {new Uri(start.Emulator.BaseUrl, "/wecom-approval")}:");
             lines.Add("      " + SandboxGuide.ApprovalCurl(start, ApprovalBody(app.Name), "sandbox-wecom-payment-"));
+            if (start.Services.GetService<CustomerService.KfAccountSettings>() is { } accounts
+                && await accounts.GetAsync(app.Name, CustomerServiceAccount, cancellationToken).ConfigureAwait(false) is { Enabled: true })
+            {
+                lines.Add($"    customer service (微信客服): write as a customer on personal WeChat at {new Uri(start.Emulator.BaseUrl, "/wecom-kf/" + CustomerServiceAccount)}"
+                    + (assistantApps.Contains(app.Name) ? " (the assistant answers; write 人工 for a person, and take the session as Carol at " : " (take the session as Carol at ")
+                    + $"{new Uri(start.Emulator.BaseUrl, "/wecom-kf/servicer?as=carol")})");
+            }
         }
 
         return new(lines, app.Enabled && problem is null, ask);

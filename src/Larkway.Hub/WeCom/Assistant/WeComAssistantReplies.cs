@@ -60,15 +60,19 @@ internal sealed partial class WeComAssistantReplies : IAssistantReplies
     private readonly RecentKeys _sent = new();
     private readonly RecentKeys _closed = new();
     private readonly CustomerService.KfSender? _customers;
+    private readonly CustomerService.KfConversations? _customerSessions;
 
     /// <summary>
     /// The Hub's replies on WeCom: AI bots over this replica's connections, apps through their clients, customers of a
     /// customer-service account through <paramref name="customers"/>.
     /// </summary>
-    public WeComAssistantReplies(WeComAiBotConnections connections, HubWeComClients clients, TimeProvider time, ILogger<WeComAssistantReplies> logger, CustomerService.KfSender? customers = null)
+    public WeComAssistantReplies(
+        WeComAiBotConnections connections, HubWeComClients clients, TimeProvider time, ILogger<WeComAssistantReplies> logger,
+        CustomerService.KfSender? customers = null, CustomerService.KfConversations? customerSessions = null)
         : this(connections, clients.GetAsync, time, logger)
     {
         _customers = customers;
+        _customerSessions = customerSessions;
     }
 
     /// <summary>Replies through <paramref name="connections"/> and the app clients <paramref name="appClientOf"/> gives (tests give their own).</summary>
@@ -105,9 +109,12 @@ internal sealed partial class WeComAssistantReplies : IAssistantReplies
         ArgumentNullException.ThrowIfNull(target);
         if (target.IsCustomer)
         {
-            // Customer service has no message to edit: the answer goes once whole, as text, within the session's budget.
+            // Customer service has no message to edit: the answer goes once whole, as text, within the session's budget. A
+            // failed answer hands the customer to people (the hand-over message says so) instead of asking them to retry.
             var (sender, kf) = Customer(target);
-            return new FinalTextWriter(CustomerHandlePrefix + target.AnswerId, 0, (final, ct) => sender.SendAsync(target.App, kf.OpenKfId, kf.ExternalUserId, final, target.AnswerId, ct));
+            var final = new FinalTextWriter(CustomerHandlePrefix + target.AnswerId, 0, (text, ct) => sender.SendAsync(target.App, kf.OpenKfId, kf.ExternalUserId, text, target.AnswerId, ct));
+            return new CustomerService.KfAnswerWriter(final, _customerSessions is null ? null
+                : ct => _customerSessions.HandOverAfterFailureAsync(target.App, kf.OpenKfId, kf.ExternalUserId, target.AnswerId, ct));
         }
 
         var context = WeComReplyContext.Of(target);

@@ -24,6 +24,7 @@ internal sealed partial class KfConversations(
     KfSessions sessions,
     KfSender sender,
     KfTelemetry telemetry,
+    HubWeComClients clients,
     IAssistantCustomers? assistant,
     ILogger<KfConversations> logger)
 {
@@ -139,6 +140,29 @@ internal sealed partial class KfConversations(
             await sessions.SetStateAsync(account.App, account.OpenKfId, customer, now.State, now.ServicerUserId, handover: false, cancellationToken).ConfigureAwait(false);
             return now.State == WeComKfServiceState.Assistant;
         }
+    }
+
+    /// <summary>
+    /// The assistant could not answer (its backend failed or timed out): the customer is handed to people as if they had
+    /// asked, unless the account is off or people already have them.
+    /// </summary>
+    public async Task HandOverAfterFailureAsync(string app, string openKfId, string customer, string answerId, CancellationToken cancellationToken)
+    {
+        KfAccountRow? account;
+        var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            account = await db.Set<KfAccountRow>().AsNoTracking().SingleOrDefaultAsync(a => a.App == app && a.OpenKfId == openKfId, cancellationToken).ConfigureAwait(false);
+        }
+
+        var session = await sessions.GetAsync(app, openKfId, customer, cancellationToken).ConfigureAwait(false);
+        if (account is not { Enabled: true } || KfSessions.HeldByPeople(session.State) || session.State == (int)WeComKfServiceState.Ended)
+        {
+            return;
+        }
+
+        var client = (await clients.GetAsync(app, cancellationToken).ConfigureAwait(false)).CustomerService;
+        await HandOverAsync(account, client, customer, "failed-" + answerId, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Hands the customer to the account's receptionist (3), else (none, or not receiving) to WeCom's queue (2), and tells them.</summary>

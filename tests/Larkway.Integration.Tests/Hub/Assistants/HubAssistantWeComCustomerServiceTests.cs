@@ -114,6 +114,24 @@ public sealed class HubAssistantWeComCustomerServiceTests
     }
 
     [Fact]
+    public async Task A_backend_that_fails_hands_the_customer_to_people_instead_of_asking_them_to_try_again()
+    {
+        await using var hub = await HubSandbox.StartAsync(new Dictionary<string, string?> { ["Larkway:Sandbox:Assistant"] = "true" });
+        using var driver = new AssistantDriver(hub, hub.Emulator.BaseUrl);
+        await WaitForFirstPullAsync(hub, Account);
+        await driver.ArmFaultAsync(new { kind = "server_error", backend = "dify", count = 10, status = 503 });
+        await driver.ArmFaultAsync(new { kind = "server_error", backend = "openai", count = 10, status = 503 });
+
+        await ActAsync(hub, "wmCustomerDora", "say", new { text = "Where is my refund?" });
+        (await driver.EndedTurnsAsync(1, 60)).Single().Status.ShouldBe(AssistantTurnStatus.Failed);
+        await HubSandbox.WaitUntilAsync(() => View(hub, "wmCustomerDora").GetProperty("service_state").GetInt32() == 2, "Dora's session in the queue", seconds: 60);
+        await HubSandbox.WaitUntilAsync(() => Received(hub, "wmCustomerDora").Any(m => m.Text.Contains("A colleague will answer you", StringComparison.Ordinal)),
+            "the hand-over message", seconds: 60);
+        Received(hub, "wmCustomerDora").ShouldNotContain(m => m.Text.Contains("try again", StringComparison.OrdinalIgnoreCase), "a customer handed over is not told to ask again");
+        (await SessionAsync(hub, "wmCustomerDora")).Handovers.ShouldBe(1);
+    }
+
+    [Fact]
     public async Task An_accounts_backlog_from_before_it_was_added_is_history_and_a_cursor_WeCom_no_longer_takes_adds_nothing_twice()
     {
         await using var hub = await HubSandbox.StartAsync(new Dictionary<string, string?> { ["Larkway:Sandbox:Assistant"] = "true" });
