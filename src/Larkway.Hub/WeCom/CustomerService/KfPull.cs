@@ -89,7 +89,7 @@ internal sealed partial class KfPull(
                 await conversations.ActOnWaitingAsync(account, client, cancellationToken).ConfigureAwait(false);
                 if (!answer.HasMore)
                 {
-                    return WorkOutcome<KfAccountRow>.Done(s => s.SetProperty(a => a.LastPulledAt, time.GetUtcNow()).SetProperty(a => a.LastError, (string?)null));
+                    return WorkOutcome<KfAccountRow>.Done(s => s.SetProperty(a => a.LastPulledAt, time.GetUtcNow()));
                 }
             }
 
