@@ -114,6 +114,31 @@ public sealed class HubAssistantWeComCustomerServiceTests
     }
 
     [Fact]
+    public async Task An_answer_longer_than_the_five_messages_WeCom_allows_is_cut_to_them_and_says_so()
+    {
+        await using var hub = await HubSandbox.StartAsync(new Dictionary<string, string?> { ["Larkway:Sandbox:Assistant"] = "true" });
+        using var driver = new AssistantDriver(hub, hub.Emulator.BaseUrl);
+        await driver.SetAiAsync(new { tokens_per_second = 100_000, answer_words = 4000 });
+        await WaitForFirstPullAsync(hub, Account);
+
+        await ActAsync(hub, "wmCustomerEli", "say", new { text = "Tell me everything" });
+        (await driver.EndedTurnsAsync(1, 60)).Single().Status.ShouldBe(AssistantTurnStatus.Answered);
+        await HubSandbox.WaitUntilAsync(() => Received(hub, "wmCustomerEli").Count == 5, "five messages on Eli's page", seconds: 60);
+
+        // Exactly what WeCom allows after one message, the last saying the rest was not sent; nothing WeCom refused.
+        var received = Received(hub, "wmCustomerEli");
+        received.Count.ShouldBe(5);
+        received[^1].Text.ShouldContain("could not be sent: WeCom lets us send 5 messages");
+        (await ViewAsync(hub, "wmCustomerEli")).GetProperty("sends_left").GetInt32().ShouldBe(0);
+        (await SessionAsync(hub, "wmCustomerEli")).SendsLeft.ShouldBe(0);
+
+        // Writing again opens a new budget: the next answer is sent.
+        await driver.SetAiAsync(new { tokens_per_second = 100_000, answer_words = 8 });
+        await ActAsync(hub, "wmCustomerEli", "say", new { text = "Short one" });
+        await HubSandbox.WaitUntilAsync(() => Answers(hub, "wmCustomerEli", "Short one") == 1, "the next answer", seconds: 60);
+    }
+
+    [Fact]
     public async Task A_backend_that_fails_hands_the_customer_to_people_instead_of_asking_them_to_try_again()
     {
         await using var hub = await HubSandbox.StartAsync(new Dictionary<string, string?> { ["Larkway:Sandbox:Assistant"] = "true" });
