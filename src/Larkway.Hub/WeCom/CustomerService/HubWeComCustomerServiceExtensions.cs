@@ -24,6 +24,7 @@ public static class HubWeComCustomerServiceExtensions
         services.TryAddSingleton<KfPullRequests>();
         services.TryAddSingleton<KfAccountSettings>();
         services.TryAddSingleton<KfConsoleQueries>();
+        services.TryAddSingleton<Larkway.Hub.AdminConsole.ICustomerServiceConsole>(sp => sp.GetRequiredService<KfConsoleQueries>());
         services.AddHubQueue<KfAccountRow, KfPull>(KfPull.QueueName, sp => sp.GetRequiredService<IOptions<KfOptions>>().Value);
         return services;
     }

@@ -6,63 +6,60 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Larkway.Hub.WeCom.CustomerService;
 
-/// <summary>A line of a customer's transcript as the console shows it: masked for display.</summary>
-/// <param name="At">When sent.</param>
-/// <param name="Origin">Who (<see cref="KfOrigins"/>).</param>
-/// <param name="Who">The receptionist, when one wrote.</param>
-/// <param name="Type">The message or event type.</param>
-/// <param name="Text">What it said, masked (phones, ids, cards, emails); an event's kind otherwise.</param>
-/// <param name="Route">What the Hub did with it (<see cref="KfRoutes"/>).</param>
-/// <param name="FailType">WeCom's fail_type when a message the Hub sent did not reach the customer.</param>
-/// <param name="Recalled">True when recalled.</param>
-internal sealed record KfTranscriptLine(DateTimeOffset At, string Origin, string? Who, string Type, string Text, string Route, int? FailType, bool Recalled);
-
-/// <summary>What the console reads of customer service: the accounts, their sessions, a customer's transcript (masked).</summary>
-internal sealed class KfConsoleQueries(IDbContextFactory<HubDbContext> contexts, HubDatabaseInitializer initializer, HubSecretProtector protector)
+/// <summary>What the console's Customer service pages read of WeCom's: the accounts, their sessions, a customer's transcript (masked).</summary>
+internal sealed class KfConsoleQueries(IDbContextFactory<HubDbContext> contexts, HubDatabaseInitializer initializer, HubSecretProtector protector) : AdminConsole.ICustomerServiceConsole
 {
     /// <summary>Longest transcript shown (the newest lines).</summary>
-    public const int TranscriptLines = 500;
+    public const int MaxTranscriptLines = 500;
+
+    /// <inheritdoc />
+    public int TranscriptLines => MaxTranscriptLines;
 
     // Display masking only (stars, no placeholders): the fingerprint key is never used for display, so a fresh one serves.
     private static readonly PiiMasker Masker = new(new MaskingOptions { FingerprintKey = RandomNumberGenerator.GetBytes(32) });
 
-    /// <summary>Every served account.</summary>
-    public async Task<IReadOnlyList<KfAccountRow>> AccountsAsync(CancellationToken cancellationToken)
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<AdminConsole.CustomerServiceAccountView>> AccountsAsync(CancellationToken cancellationToken)
     {
         await initializer.EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
         var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         await using (db.ConfigureAwait(false))
         {
-            return await db.Set<KfAccountRow>().AsNoTracking().OrderBy(a => a.App).ThenBy(a => a.OpenKfId).ToListAsync(cancellationToken).ConfigureAwait(false);
+            var rows = await db.Set<KfAccountRow>().AsNoTracking().OrderBy(a => a.App).ThenBy(a => a.OpenKfId).ToListAsync(cancellationToken).ConfigureAwait(false);
+            return [.. rows.Select(a => new AdminConsole.CustomerServiceAccountView(
+                a.OpenKfId, a.App, a.Enabled ? "the app's assistant" : "nobody (off)", a.HandoverTo is null ? "WeCom's queue" : "to " + a.HandoverTo,
+                KfAccountSettings.ReadWords(a.HandoverWords), a.ItemsPulled, a.LastPulledAt, a.State.ToString().ToLowerInvariant(), a.LastError))];
         }
     }
 
-    /// <summary>The sessions of every account, the most recently active first (at most <paramref name="limit"/>).</summary>
-    public async Task<IReadOnlyList<KfSessionRow>> SessionsAsync(int limit, CancellationToken cancellationToken)
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<AdminConsole.CustomerServiceSessionView>> SessionsAsync(int limit, CancellationToken cancellationToken)
     {
         await initializer.EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
         var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         await using (db.ConfigureAwait(false))
         {
-            var rows = await db.Set<KfSessionRow>().AsNoTracking().ToListAsync(cancellationToken).ConfigureAwait(false);
-            return [.. rows.OrderByDescending(s => s.UpdatedAt).Take(limit)];
+            var rows = await db.Set<KfSessionRow>().AsNoTracking().OrderByDescending(s => s.Id).Take(limit * 4).ToListAsync(cancellationToken).ConfigureAwait(false);
+            return [.. rows.OrderByDescending(s => s.UpdatedAt).Take(limit).Select(View)];
         }
     }
 
-    /// <summary>One session, or null.</summary>
-    public async Task<KfSessionRow?> SessionAsync(string app, string openKfId, string customer, CancellationToken cancellationToken)
+    /// <inheritdoc />
+    public async Task<AdminConsole.CustomerServiceSessionView?> SessionAsync(string app, string account, string customer, CancellationToken cancellationToken)
     {
         await initializer.EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
         var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         await using (db.ConfigureAwait(false))
         {
             return await db.Set<KfSessionRow>().AsNoTracking()
-                .SingleOrDefaultAsync(s => s.App == app && s.OpenKfId == openKfId && s.ExternalUserId == customer, cancellationToken).ConfigureAwait(false);
+                .SingleOrDefaultAsync(s => s.App == app && s.OpenKfId == account && s.ExternalUserId == customer, cancellationToken).ConfigureAwait(false) is { } row
+                ? View(row)
+                : null;
         }
     }
 
-    /// <summary>A customer's transcript, oldest first (the newest <see cref="TranscriptLines"/>), every text masked for display.</summary>
-    public async Task<IReadOnlyList<KfTranscriptLine>> TranscriptAsync(string app, string openKfId, string customer, CancellationToken cancellationToken)
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<AdminConsole.CustomerServiceLineView>> TranscriptAsync(string app, string openKfId, string customer, CancellationToken cancellationToken)
     {
         await initializer.EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
         var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
@@ -70,16 +67,39 @@ internal sealed class KfConsoleQueries(IDbContextFactory<HubDbContext> contexts,
         {
             var rows = await db.Set<KfMessageRow>().AsNoTracking()
                 .Where(m => m.App == app && m.OpenKfId == openKfId && m.ExternalUserId == customer)
-                .OrderByDescending(m => m.Id).Take(TranscriptLines).ToListAsync(cancellationToken).ConfigureAwait(false);
+                .OrderByDescending(m => m.Id).Take(MaxTranscriptLines).ToListAsync(cancellationToken).ConfigureAwait(false);
             return [.. rows.OrderBy(m => m.SentAt).ThenBy(m => m.Id).Select(Line)];
         }
     }
 
-    private KfTranscriptLine Line(KfMessageRow m)
+    /// <summary>The messages the Hub may still send now: none once the window closed.</summary>
+    private static AdminConsole.CustomerServiceSessionView View(KfSessionRow s) => new(
+        s.App, s.OpenKfId, s.ExternalUserId, KfAccountSettings.StateName(s.State), s.ServicerUserId,
+        s.WindowUntil is { } until && until > DateTimeOffset.UtcNow ? s.SendsLeft : 0, s.WindowUntil, s.LastCustomerAt, s.Handovers);
+
+    private AdminConsole.CustomerServiceLineView Line(KfMessageRow m)
     {
         var item = KfItems.Read(m.Content is { } c ? protector.Unprotect(c) : null);
         var shown = m.Origin == KfOrigins.System ? Describe(m.Type, item) : Masker.Mask(item.Shown, MaskingDirection.ToStorage).Text;
-        return new KfTranscriptLine(m.SentAt, m.Origin, m.ServicerUserId, m.Type, shown, m.Route, m.FailType, m.Recalled);
+        var from = m.Origin switch
+        {
+            KfOrigins.Customer => "Customer",
+            KfOrigins.Hub => "Assistant",
+            KfOrigins.Receptionist => m.ServicerUserId ?? "Receptionist",
+            _ => "WeCom",
+        };
+        var did = m.Origin != KfOrigins.Customer ? null : m.Route switch
+        {
+            KfRoutes.Assistant => "answered by the assistant",
+            KfRoutes.Handover => "asked for a person: handed over",
+            KfRoutes.People => "left to people",
+            KfRoutes.History => "history (from before the account was added)",
+            KfRoutes.Unanswered => "not answered (account off, or no assistant)",
+            KfRoutes.Waiting => "waiting",
+            _ => null,
+        };
+        var problem = m.FailType is { } fail ? "not delivered: " + Larkway.WeCom.CustomerService.WeComKfFailTypes.Describe(fail) : null;
+        return new AdminConsole.CustomerServiceLineView(m.SentAt, m.Origin, from, shown, did, problem, m.Recalled);
     }
 
     /// <summary>An event as one line.</summary>

@@ -174,6 +174,7 @@ public sealed class HubMetricsTests
             ["queue:bitable.sync"] = "Healthy",
             ["queue:assistant-replies"] = "Healthy",
             ["queue:assistant-link-codes"] = "Healthy",
+            ["queue:wecom-kf-pulls"] = "Healthy",
             ["dingtalk-stream"] = "Healthy",
             ["wecom-callbacks"] = "Healthy",
             ["wecom-aibot"] = "Healthy",

@@ -1,25 +1,28 @@
-using Larkway.Hub.WeCom.CustomerService;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Larkway.Hub.AdminConsole.Pages;
 
-/// <summary>WeCom customer service: the accounts the Hub serves, how their pulls stand, and the customers' sessions.</summary>
-internal sealed class CustomerServiceIndexModel(KfConsoleQueries queries) : PageModel
+/// <summary>Customer service: the accounts the Hub serves, how their pulls stand, and the customers' sessions.</summary>
+internal sealed class CustomerServiceIndexModel(ICustomerServiceConsole? source = null) : PageModel
 {
     /// <summary>Sessions listed.</summary>
     public const int SessionLimit = 200;
 
-    public IReadOnlyList<KfAccountRow> Accounts { get; private set; } = [];
+    /// <summary>False when no room serves customers in this Hub.</summary>
+    public bool Served => source is not null;
 
-    public IReadOnlyList<KfSessionRow> Sessions { get; private set; } = [];
+    public IReadOnlyList<CustomerServiceAccountView> Accounts { get; private set; } = [];
+
+    public IReadOnlyList<CustomerServiceSessionView> Sessions { get; private set; } = [];
 
     public async Task OnGetAsync()
     {
-        Accounts = await queries.AccountsAsync(HttpContext.RequestAborted).ConfigureAwait(false);
-        Sessions = await queries.SessionsAsync(SessionLimit, HttpContext.RequestAborted).ConfigureAwait(false);
-    }
+        if (source is null)
+        {
+            return;
+        }
 
-    /// <summary>The console's address of a customer's transcript.</summary>
-    public static string TranscriptPath(KfSessionRow s) =>
-        $"/console/customer-service/{Uri.EscapeDataString(s.App)}/{Uri.EscapeDataString(s.OpenKfId)}/{Uri.EscapeDataString(s.ExternalUserId)}";
+        Accounts = await source.AccountsAsync(HttpContext.RequestAborted).ConfigureAwait(false);
+        Sessions = await source.SessionsAsync(SessionLimit, HttpContext.RequestAborted).ConfigureAwait(false);
+    }
 }
