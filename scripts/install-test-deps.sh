@@ -34,13 +34,6 @@ if [ ! -x /usr/bin/chromium ]; then
   apt_install chromium
 fi
 
-# A font with Chinese characters, so the screenshots of WeCom and DingTalk pages (labels such as 人工, 微信客服) show them
-# instead of empty boxes; Debian's chromium package brings Latin fonts only.
-if [ ! -d /usr/share/fonts/truetype/wqy ]; then
-  echo "installing fonts-wqy-zenhei (Debian package)"
-  apt_install fonts-wqy-zenhei
-fi
-
 compat=tests/compat/node-sdk
 if [ ! -d "$compat/node_modules/@larksuiteoapi/node-sdk" ]; then
   echo "installing $compat npm packages"

@@ -143,6 +143,10 @@ internal sealed partial class AssistantInbound(
     }
 
     /// <inheritdoc />
+    public async Task<bool> AnswersOnAsync(string app, CancellationToken cancellationToken) =>
+        await runtime.ForAppAsync(Apps.HubAppService.NameOnWire(app), cancellationToken).ConfigureAwait(false) is not null;
+
+    /// <inheritdoc />
     public async Task<bool> TryAcceptCustomerAsync(string app, InboundMessage message, string replyContext, Func<string, string, CancellationToken, Task> reply, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);

@@ -9,6 +9,9 @@ namespace Larkway.Hub.Assistants.Routing;
 /// </summary>
 internal interface IAssistantCustomers
 {
+    /// <summary>Whether an enabled assistant answers on <paramref name="app"/> (else the customer is left to people).</summary>
+    Task<bool> AnswersOnAsync(string app, CancellationToken cancellationToken);
+
     /// <summary>
     /// Stores <paramref name="message"/> as a turn to answer (once per its dedup key); false when no assistant answers on
     /// <paramref name="app"/>. <paramref name="reply"/> sends a short notice instead (a message with nothing to read).

@@ -81,8 +81,9 @@ internal sealed partial class KfConversations(
     private async Task<string> CustomerWroteAsync(KfAccountRow account, WeComCustomerServiceClient client, KfMessageRow item, string customer, KfItem fields, CancellationToken cancellationToken)
     {
         var session = await sessions.CustomerWroteAsync(account.App, account.OpenKfId, customer, item.SentAt, cancellationToken).ConfigureAwait(false);
-        if (!account.Enabled || assistant is null)
+        if (!account.Enabled || assistant is null || !await assistant.AnswersOnAsync(account.App, cancellationToken).ConfigureAwait(false))
         {
+            // Nobody to answer: the session is left as WeCom has it (untreated), for WeCom's own routing and its people.
             return KfRoutes.Unanswered;
         }
 

@@ -204,6 +204,19 @@ public sealed class HubAssistantWeComCustomerServiceTests
     }
 
     [Fact]
+    public async Task Without_an_assistant_on_the_app_a_customer_is_left_untreated_for_people_and_nothing_is_sent_but_the_welcome()
+    {
+        await using var hub = await HubSandbox.StartAsync(new Dictionary<string, string?> { ["Larkway:Sandbox:Assistant"] = "false" });
+        await WaitForFirstPullAsync(hub, Account);
+
+        await ActAsync(hub, "wmCustomerFay", "say", new { text = "Anyone there?" });
+        await HubSandbox.WaitUntilAsync(() => StoredAsync(hub, Account).GetAwaiter().GetResult().Any(m => m.ExternalUserId == "wmCustomerFay" && m.Route == KfRoutes.Unanswered),
+            "Fay's message stored, unanswered", seconds: 60);
+        (await ViewAsync(hub, "wmCustomerFay")).GetProperty("service_state").GetInt32().ShouldBe(0, "the Hub did not take a session nobody answers");
+        Received(hub, "wmCustomerFay").ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task The_accounts_API_refuses_bad_settings_with_the_field_to_fix_and_an_app_that_is_not_WeCom()
     {
         await using var hub = await HubSandbox.StartAsync();
