@@ -169,69 +169,65 @@ internal sealed partial class KfPull(
                 kept[row] = described;
             }
 
-            var strategy = db.Database.CreateExecutionStrategy();
-            return await strategy.ExecuteAsync(async () =>
+            var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
             {
-                var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-                await using (transaction.ConfigureAwait(false))
+                db.AddRange(added);
+                var forwarded = 0;
+                if (webhooks is not null)
                 {
-                    db.AddRange(added);
-                    var forwarded = 0;
-                    if (webhooks is not null)
+                    // Queued with the items: a CRM hears of each once, whatever happens to this pull.
+                    foreach (var row in added)
                     {
-                        // Queued with the items: a CRM hears of each once, whatever happens to this pull.
-                        foreach (var row in added)
-                        {
-                            forwarded += await webhooks.QueueAsync(db, KfWebhooks.TypeOf(row), KfWebhooks.IdOf(row), KfWebhooks.Payload(row, KfItems.Read(kept[row])), cancellationToken)
-                                .ConfigureAwait(false);
-                        }
-                    }
-
-                    try
-                    {
-                        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-                    }
-                    catch (DbUpdateException ex) when (provider.IsUniqueViolation(ex))
-                    {
-                        // Another worker stored the same page: this one no longer holds the account.
-                        return false;
-                    }
-
-                    var cursor = page.NextCursor;
-                    var count = added.Count;
-                    var held = await db.Set<KfAccountRow>()
-                        .Where(a => a.Id == account.Id && a.State == WorkState.InProgress && a.LeaseOwner == account.LeaseOwner)
-                        .ExecuteUpdateAsync(s => s.SetProperty(a => a.Cursor, cursor).SetProperty(a => a.ItemsPulled, a => a.ItemsPulled + count), cancellationToken)
-                        .ConfigureAwait(false);
-                    if (held == 0)
-                    {
-                        return false;
-                    }
-
-                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                    if (forwarded > 0)
-                    {
-                        webhooks!.NotifySender();
+                        forwarded += await webhooks.QueueAsync(db, KfWebhooks.TypeOf(row), KfWebhooks.IdOf(row), KfWebhooks.Payload(row, KfItems.Read(kept[row])), cancellationToken)
+                            .ConfigureAwait(false);
                     }
                 }
 
-                foreach (var group in added.GroupBy(r => r.Origin))
+                try
                 {
-                    telemetry.Pulled(account.App, group.Key, group.Count());
+                    await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (DbUpdateException ex) when (provider.IsUniqueViolation(ex))
+                {
+                    // Another worker stored the same page: this one no longer holds the account.
+                    return false;
                 }
 
-                foreach (var row in added.Where(r => r.Origin == KfOrigins.Customer && r.Route == KfRoutes.Waiting))
+                var cursor = page.NextCursor;
+                var count = added.Count;
+                var held = await db.Set<KfAccountRow>()
+                    .Where(a => a.Id == account.Id && a.State == WorkState.InProgress && a.LeaseOwner == account.LeaseOwner)
+                    .ExecuteUpdateAsync(s => s.SetProperty(a => a.Cursor, cursor).SetProperty(a => a.ItemsPulled, a => a.ItemsPulled + count), cancellationToken)
+                    .ConfigureAwait(false);
+                if (held == 0)
                 {
-                    telemetry.Lag(account.App, now - row.SentAt);
+                    return false;
                 }
 
-                foreach (var row in added.Where(r => r.Origin == KfOrigins.Customer && r.Route == KfRoutes.History))
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                if (forwarded > 0)
                 {
-                    telemetry.Routed(account.App, KfRoutes.History);
+                    webhooks!.NotifySender();
                 }
+            }
 
-                return true;
-            }).ConfigureAwait(false);
+            foreach (var group in added.GroupBy(r => r.Origin))
+            {
+                telemetry.Pulled(account.App, group.Key, group.Count());
+            }
+
+            foreach (var row in added.Where(r => r.Origin == KfOrigins.Customer && r.Route == KfRoutes.Waiting))
+            {
+                telemetry.Lag(account.App, now - row.SentAt);
+            }
+
+            foreach (var row in added.Where(r => r.Origin == KfOrigins.Customer && r.Route == KfRoutes.History))
+            {
+                telemetry.Routed(account.App, KfRoutes.History);
+            }
+
+            return true;
         }
     }
 

@@ -83,8 +83,8 @@ internal sealed class KfSessions(IDbContextFactory<HubDbContext> contexts, IHubS
             {
                 s.Handovers++;
             }
-        }, cancellationToken, movedBecause is null ? null : row => KfWebhooks.SessionPayload(
-            $"kfs_{row.Id}_{row.UpdatedAt.ToUnixTimeMilliseconds()}", row.UpdatedAt, app, openKfId, customer, row.State, row.ServicerUserId, movedBecause)).ConfigureAwait(false);
+        }, cancellationToken, movedBecause is null ? null : (id, row) => KfWebhooks.SessionPayload(
+            id, row.UpdatedAt, app, openKfId, customer, row.State, row.ServicerUserId, movedBecause)).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -113,7 +113,7 @@ internal sealed class KfSessions(IDbContextFactory<HubDbContext> contexts, IHubS
     }
 
     /// <summary>Applies <paramref name="change"/> to the session, again when another writer changed it meanwhile.</summary>
-    private async Task<KfSessionRow> ChangeAsync(long id, Action<KfSessionRow> change, CancellationToken cancellationToken, Func<KfSessionRow, byte[]>? webhook = null)
+    private async Task<KfSessionRow> ChangeAsync(long id, Action<KfSessionRow> change, CancellationToken cancellationToken, Func<string, KfSessionRow, byte[]>? webhook = null)
     {
         var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         await using (db.ConfigureAwait(false))
@@ -121,7 +121,8 @@ internal sealed class KfSessions(IDbContextFactory<HubDbContext> contexts, IHubS
             var row = await db.Set<KfSessionRow>().SingleAsync(s => s.Id == id, cancellationToken).ConfigureAwait(false);
             var before = row.UpdatedAt;
             change(row);
-            row.UpdatedAt = time.GetUtcNow() > before ? time.GetUtcNow() : before.AddTicks(10);
+            var now = time.GetUtcNow();
+            row.UpdatedAt = now > before ? now : before.AddTicks(10);
 
             // Optimistic: the row is written only as it was read (its UpdatedAt unchanged).
             var transaction = webhook is null || webhooks is null ? null : await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
@@ -137,7 +138,9 @@ internal sealed class KfSessions(IDbContextFactory<HubDbContext> contexts, IHubS
             {
                 await using (transaction.ConfigureAwait(false))
                 {
-                    if (written == 1 && await webhooks!.QueueAsync(db, KfWebhooks.Session, $"kfs_{row.Id}_{row.UpdatedAt.ToUnixTimeMilliseconds()}", webhook!(row), cancellationToken).ConfigureAwait(false) > 0)
+                    // The move's id: the session and the moment it changed, the same however often it is read.
+                    var moveId = $"kfs_{row.Id}_{row.UpdatedAt.ToUnixTimeMilliseconds()}";
+                    if (written == 1 && await webhooks!.QueueAsync(db, KfWebhooks.Session, moveId, webhook!(moveId, row), cancellationToken).ConfigureAwait(false) > 0)
                     {
                         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
                     }
