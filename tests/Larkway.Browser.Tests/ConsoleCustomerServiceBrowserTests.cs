@@ -6,8 +6,10 @@ namespace Larkway.Browser.Tests;
 /// WeCom customer service with the sandbox's assistant, as a customer and an administrator see it: the customer opens the
 /// sandbox account's link, is welcomed, asks (giving a phone number) and reads the assistant's answer on their page; the
 /// console's Customer service page lists the account and the session, and the transcript shows the phone number masked.
+/// Then a hand-over as both people see it: the customer presses the welcome's button, the receptionist finds the session
+/// waiting on their page, takes it and answers.
 /// Screenshots: artifacts/screenshots/wecom-kf-assistant-customer-1280.png, console-customer-service-1280.png,
-/// console-customer-transcript-1280.png.
+/// console-customer-transcript-1280.png, wecom-kf-handover-servicer-1280.png, wecom-kf-handover-customer-1280.png.
 /// </summary>
 public sealed class ConsoleCustomerServiceBrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
@@ -55,5 +57,54 @@ public sealed class ConsoleCustomerServiceBrowserTests(BrowserFixture browser) :
         await Assertions.Expect(transcript).Not.ToContainTextAsync("13812345678");
         await Assertions.Expect(transcript.Locator("tr[data-origin='hub']")).ToHaveCountAsync(2);
         await Screenshots.SaveAsync(page, "console-customer-transcript-1280");
+    }
+
+    [Fact]
+    public async Task A_customer_who_presses_the_hand_over_button_is_taken_by_a_receptionist_and_both_pages_show_it()
+    {
+        await using var hub = await ConsoleHub.StartAsync(browser.Browser, new Dictionary<string, string?> { ["Larkway:Sandbox:Assistant"] = "true" });
+        var emulator = hub.Host.Emulator!;
+        var page = hub.Page;
+        await page.SetViewportSizeAsync(1280, 900);
+
+        // The welcome comes with its button; the customer presses it.
+        await page.GotoAsync(new Uri(emulator.BaseUrl, $"/wecom-kf/{Account}").AbsoluteUri);
+        var button = page.Locator("form.kf-menu button", new() { HasText = "Talk to a person" });
+        await Wait.UntilAsync(async () =>
+        {
+            await page.ReloadAsync();
+            return await button.CountAsync() == 1;
+        }, "the welcome's hand-over button");
+        var customer = new Uri(page.Url).Query.Split("as=")[1].Split('&')[0];
+        await button.ClickAsync();
+        var lines = page.Locator(".kf-line");
+        await Wait.UntilAsync(async () =>
+        {
+            await page.ReloadAsync();
+            return (await lines.Last.InnerTextAsync()).Contains("A colleague will answer you here shortly", StringComparison.Ordinal);
+        }, "the hand-over message on the customer's page");
+
+        // Carol, a receptionist: the session waits in the queue; she takes it and answers.
+        var servicer = await page.Context.NewPageAsync();
+        await servicer.SetViewportSizeAsync(1280, 900);
+        await servicer.GotoAsync(new Uri(emulator.BaseUrl, "/wecom-kf/servicer?as=carol").AbsoluteUri);
+        var session = servicer.Locator("h2", new() { HasText = customer });
+        await Assertions.Expect(session).ToHaveCountAsync(1);
+        await Assertions.Expect(servicer.Locator("body")).ToContainTextAsync("2 waiting in the queue");
+        await Screenshots.SaveAsync(servicer, "wecom-kf-handover-servicer-1280");
+        await servicer.Locator("form.say", new() { Has = servicer.Locator($"input[name='customer'][value='{customer}']") })
+            .GetByRole(AriaRole.Button, new() { Name = "Take this session" }).ClickAsync();
+        var answer = servicer.Locator("form.say", new() { Has = servicer.Locator($"input[name='customer'][value='{customer}']") });
+        await answer.Locator("textarea[name='text']").FillAsync("Hello, this is Carol. How can I help?");
+        await answer.GetByRole(AriaRole.Button, new() { Name = "Send" }).ClickAsync();
+
+        // The customer reads Carol; the assistant stays silent.
+        await Wait.UntilAsync(async () =>
+        {
+            await page.ReloadAsync();
+            return (await lines.Last.InnerTextAsync()).Contains("Hello, this is Carol", StringComparison.Ordinal);
+        }, "Carol's answer on the customer's page");
+        await Assertions.Expect(page.Locator("body")).Not.ToContainTextAsync("You asked:");
+        await Screenshots.SaveAsync(page, "wecom-kf-handover-customer-1280");
     }
 }

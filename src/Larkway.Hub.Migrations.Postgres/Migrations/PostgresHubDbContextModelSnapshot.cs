@@ -3355,6 +3355,15 @@ namespace Larkway.Hub.Migrations.Postgres.Migrations
                         .HasColumnType("character varying(2048)")
                         .HasColumnName("end_message");
 
+                    b.Property<int>("HandoverAfterAnswers")
+                        .HasColumnType("integer")
+                        .HasColumnName("handover_after_answers");
+
+                    b.Property<string>("HandoverButton")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("handover_button");
+
                     b.Property<string>("HandoverMessage")
                         .HasMaxLength(2048)
                         .HasColumnType("character varying(2048)")
@@ -3543,6 +3552,10 @@ namespace Larkway.Hub.Migrations.Postgres.Migrations
                         .HasColumnName("id");
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Answers")
+                        .HasColumnType("integer")
+                        .HasColumnName("answers");
 
                     b.Property<string>("App")
                         .IsRequired()

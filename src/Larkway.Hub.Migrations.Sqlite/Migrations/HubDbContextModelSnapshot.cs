@@ -3308,6 +3308,15 @@ namespace Larkway.Hub.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("end_message");
 
+                    b.Property<int>("HandoverAfterAnswers")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("handover_after_answers");
+
+                    b.Property<string>("HandoverButton")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("handover_button");
+
                     b.Property<string>("HandoverMessage")
                         .HasMaxLength(2048)
                         .HasColumnType("TEXT")
@@ -3492,6 +3501,10 @@ namespace Larkway.Hub.Migrations.Sqlite.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER")
                         .HasColumnName("id");
+
+                    b.Property<int>("Answers")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("answers");
 
                     b.Property<string>("App")
                         .IsRequired()

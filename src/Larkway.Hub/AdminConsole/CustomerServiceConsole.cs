@@ -27,13 +27,13 @@ internal interface ICustomerServiceConsole
 /// <param name="App">The Hub app it belongs to.</param>
 /// <param name="Answers">Who answers its customers, in words.</param>
 /// <param name="Handover">Where a hand-over goes, in words.</param>
-/// <param name="HandoverWords">The words that hand a customer over.</param>
+/// <param name="HandoverRules">What hands a customer over, in words: the hand-over words, a button, an answer limit.</param>
 /// <param name="ItemsPulled">Messages and events stored.</param>
 /// <param name="LastPulledAt">When a pull last ended.</param>
 /// <param name="PullState">The pull's queue state (pending, inprogress, done, retrying, deadletter).</param>
 /// <param name="LastError">What the last failed pull said.</param>
 internal sealed record CustomerServiceAccountView(
-    string Account, string App, string Answers, string Handover, IReadOnlyList<string> HandoverWords, long ItemsPulled, DateTimeOffset? LastPulledAt, string PullState, string? LastError);
+    string Account, string App, string Answers, string Handover, IReadOnlyList<string> HandoverRules, long ItemsPulled, DateTimeOffset? LastPulledAt, string PullState, string? LastError);
 
 /// <summary>A customer's session.</summary>
 /// <param name="App">The Hub app.</param>

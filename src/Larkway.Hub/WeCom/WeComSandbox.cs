@@ -171,7 +171,8 @@ internal sealed class WeComSandbox : ISandboxPlatform
 
     /// <summary>
     /// The Emulator's customer-service account, added once (an administrator's later changes are kept): a customer opening
-    /// its link is welcomed, answered by the sandbox's assistant, and handed to the receptionists' queue on asking for a person.
+    /// its link is welcomed (with a button that asks for a person), answered by the sandbox's assistant, and handed to the
+    /// receptionists' queue on asking for a person.
     /// </summary>
     private static async Task EnsureCustomerServiceAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
@@ -183,7 +184,8 @@ internal sealed class WeComSandbox : ISandboxPlatform
 
         await accounts.PutAsync(Name, CustomerServiceAccount, new CustomerService.KfAccountInput
         {
-            WelcomeMessage = "Hello, this is Larkway Support. Ask your question here; write 人工 or \"human\" to talk to a person.",
+            WelcomeMessage = "Hello, this is Larkway Support. Ask your question here; press the button or write 人工 or \"human\" to talk to a person.",
+            HandoverButton = "Talk to a person",
             HandoverMessage = "A colleague will answer you here shortly.",
             EndMessage = "Thank you for contacting Larkway Support. Write again any time.",
         }, cancellationToken).ConfigureAwait(false);

@@ -33,6 +33,9 @@ public sealed class HubWeComReplicaFixture(PostgresCluster cluster) : IAsyncLife
 
     internal HubProcess[] Replicas { get; } = new HubProcess[3];
 
+    /// <summary>The replicas' PostgreSQL database.</summary>
+    public string ConnectionString => _environment["Larkway__Storage__ConnectionString"];
+
     public async Task InitializeAsync()
     {
         Emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0, EnforceRateLimits = false });
@@ -54,6 +57,10 @@ public sealed class HubWeComReplicaFixture(PostgresCluster cluster) : IAsyncLife
             ["Larkway__Webhooks__PollInterval"] = "00:00:00.100",
             ["Larkway__Webhooks__RequestTimeout"] = "00:00:02",
             ["Larkway__Webhooks__LeaseDuration"] = "00:00:08",
+
+            // A killed replica's customer-service pull is taken over within the test (10 s is the shortest allowed).
+            ["Larkway__WeCom__CustomerService__LeaseDuration"] = "00:00:10",
+            ["Larkway__WeCom__CustomerService__PollInterval"] = "00:00:00.200",
         };
 
         // The first replica migrates the empty database; the other two join it.
@@ -88,6 +95,11 @@ public sealed class HubWeComReplicaFixture(PostgresCluster cluster) : IAsyncLife
             await WaitUntilAnswersAsync(i);
         }
 
+        await PointCallbackAtFirstReplicaAsync();
+    }
+
+    private async Task PointCallbackAtFirstReplicaAsync()
+    {
         using var control = new HttpClient { BaseAddress = Emulator.BaseUrl };
         using var saved = await control.PostAsJsonAsync("/_emulator/wecom/callback", new { url = new Uri(Replicas[0].BaseUrl, $"/wecom/apps/{AppName}/callback").AbsoluteUri });
         saved.StatusCode.ShouldBe(HttpStatusCode.OK, await saved.Content.ReadAsStringAsync());
@@ -100,12 +112,19 @@ public sealed class HubWeComReplicaFixture(PostgresCluster cluster) : IAsyncLife
         return admin;
     }
 
-    /// <summary>Starts replica <paramref name="replica"/> again (after a kill) on the same database.</summary>
+    /// <summary>
+    /// Starts replica <paramref name="replica"/> again (after a kill) on the same database. It comes back on another port:
+    /// the first replica's new address is saved as WeCom's callback URL, as a load balancer's stable one would be.
+    /// </summary>
     public async Task RestartAsync(int replica)
     {
         await Replicas[replica].DisposeAsync();
         Replicas[replica] = await HubProcess.StartAsync(_environment);
         await WaitUntilAnswersAsync(replica);
+        if (replica == 0)
+        {
+            await PointCallbackAtFirstReplicaAsync();
+        }
     }
 
     public async Task DisposeAsync()

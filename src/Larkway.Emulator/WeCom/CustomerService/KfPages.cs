@@ -52,9 +52,16 @@ internal static class KfPages
         var body = new StringBuilder("<h1>WeChat · ").Append(Html.Encode(name)).Append("</h1><p class=\"meta\">You are a customer on personal WeChat (")
             .Append(Html.Encode(customer)).Append("), writing to the company's customer service.</p>");
         body.Append("<div class=\"kf-chat\">");
-        foreach (var (at, who, text) in Timeline(store, openKfId, customer))
+        var sayPath = Path + "/" + Uri.EscapeDataString(openKfId) + "/say";
+        foreach (var (at, who, text, buttons) in Timeline(store, openKfId, customer))
         {
             body.Append("<p class=\"kf-line\"><span class=\"meta\">").Append(Html.Encode($"{Time(at)} · {who}")).Append("</span><br>").Append(Html.Encode(text)).Append("</p>");
+            foreach (var (id, content) in buttons)
+            {
+                // A menu's click item: pressing it sends its words back with its id as menu_id, as WeChat does.
+                body.Append("<form class=\"kf-menu\" method=\"post\" action=\"").Append(Html.Encode(sayPath)).Append("\">").Append(Hidden("as", customer))
+                    .Append(Hidden("menu_id", id)).Append(Hidden("text", content)).Append("<button class=\"btn\" type=\"submit\">").Append(Html.Encode(content)).Append("</button></form>");
+            }
         }
 
         body.Append("</div><form class=\"say\" method=\"post\" action=\"").Append(Html.Encode(Path + "/" + Uri.EscapeDataString(openKfId) + "/say")).Append("\">")
@@ -73,6 +80,7 @@ internal static class KfPages
         var form = await FormAsync(context);
         var customer = form?["as"].ToString() ?? "";
         var text = form?["text"].ToString().Trim() ?? "";
+        var menuId = form?["menu_id"].ToString() is { Length: > 0 } m ? m : null;
         if (customer.Length == 0 || text.Length == 0)
         {
             return Refused("Message refused", "Write something first.", CustomerPath(openKfId, customer), 400);
@@ -81,7 +89,7 @@ internal static class KfPages
         try
         {
             // WeCom tells the app on its own schedule: the page does not wait for the app's answer.
-            _ = signals.SayAsync(openKfId, customer, text);
+            _ = signals.SayAsync(openKfId, customer, text, menuId);
         }
         catch (WeComException e)
         {
@@ -113,9 +121,11 @@ internal static class KfPages
         {
             body.Append("<h2>").Append(Html.Encode($"{account.Name} · {customer}")).Append("</h2><p class=\"meta\">")
                 .Append(Html.Encode(StateText(state) + (servicer is null ? "" : $" ({servicer})"))).Append("</p>");
-            foreach (var (at, who, text) in Timeline(store, account.OpenKfId, customer))
+            foreach (var (at, who, text, buttons) in Timeline(store, account.OpenKfId, customer))
             {
-                body.Append("<p class=\"kf-line\"><span class=\"meta\">").Append(Html.Encode($"{Time(at)} · {who}")).Append("</span><br>").Append(Html.Encode(text)).Append("</p>");
+                // The customer's buttons, named: the receptionist sees what the customer could press.
+                var shown = buttons.Count == 0 ? text : $"{text} [{string.Join("] [", buttons.Select(b => b.Content))}]".TrimStart();
+                body.Append("<p class=\"kf-line\"><span class=\"meta\">").Append(Html.Encode($"{Time(at)} · {who}")).Append("</span><br>").Append(Html.Encode(shown)).Append("</p>");
             }
 
             body.Append("<form class=\"say\" method=\"post\" action=\"").Append(Path).Append("/servicer/act\">")
@@ -165,18 +175,30 @@ internal static class KfPages
         return Results.Redirect(back);
     }
 
-    /// <summary>The conversation as both sides see it: the customer's and receptionists' messages, and what the app sent, by time.</summary>
-    private static List<(DateTimeOffset At, string Who, string Text)> Timeline(KfStore store, string account, string customer) =>
+    /// <summary>
+    /// The conversation as both sides see it: the customer's and receptionists' messages, and what the app sent (with a
+    /// menu's click items), by time.
+    /// </summary>
+    private static List<(DateTimeOffset At, string Who, string Text, IReadOnlyList<(string Id, string Content)> Buttons)> Timeline(KfStore store, string account, string customer) =>
         store.Locked(s =>
         {
             var lines = s.HistoryOf(account)
                 .Where(i => i.Json["external_userid"]?.GetValue<string>() == customer && i.Json["msgtype"]?.GetValue<string>() != "event")
-                .Select(i => (i.At, i.Json["origin"]?.GetValue<int>() == 5 ? "Receptionist " + i.Json["servicer_userid"] : "Customer", ContentText(i.Json)))
-                .Concat(s.SentTo(account, customer).Select(m => (m.At, m.OnEvent ? "The company (event message)" : "The company", ContentText(new JsonObject { ["msgtype"] = m.MsgType, [m.MsgType] = m.Content.DeepClone() }))))
+                .Select(i => (i.At, i.Json["origin"]?.GetValue<int>() == 5 ? "Receptionist " + i.Json["servicer_userid"] : "Customer", ContentText(i.Json), NoButtons))
+                .Concat(s.SentTo(account, customer).Select(m => (m.At, m.OnEvent ? "The company (event message)" : "The company",
+                    ContentText(new JsonObject { ["msgtype"] = m.MsgType, [m.MsgType] = m.Content.DeepClone() }), ClickItems(m))))
                 .OrderBy(l => l.Item1)
                 .ToList();
             return lines;
         });
+
+    private static readonly IReadOnlyList<(string Id, string Content)> NoButtons = [];
+
+    /// <summary>The click items of a menu the app sent (each one a button the customer may press).</summary>
+    private static IReadOnlyList<(string Id, string Content)> ClickItems(KfSent sent) =>
+        sent.MsgType != "msgmenu" ? NoButtons
+        : [.. (sent.Content["list"] as JsonArray ?? []).Select(i => i?["click"]).OfType<JsonObject>()
+            .Select(c => (c["id"]?.GetValue<string>() ?? "", c["content"]?.GetValue<string>() ?? "")).Where(c => c.Item1.Length > 0)];
 
     private static string ContentText(JsonObject item)
     {
@@ -186,7 +208,7 @@ internal static class KfPages
         {
             "text" => content?["content"]?.GetValue<string>() ?? "",
             "msgmenu" => string.Join(" · ", new[] { content?["head_content"]?.GetValue<string>() }
-                .Concat((content?["list"] as JsonArray ?? []).Select(i => i?[i["type"]?.GetValue<string>() ?? ""]?["content"]?.GetValue<string>()))
+                .Concat((content?["list"] as JsonArray ?? []).Where(i => i?["type"]?.GetValue<string>() != "click").Select(i => i?[i["type"]?.GetValue<string>() ?? ""]?["content"]?.GetValue<string>()))
                 .Concat([content?["tail_content"]?.GetValue<string>()]).Where(t => !string.IsNullOrEmpty(t))),
             _ => $"[{type}]",
         };

@@ -64,7 +64,8 @@ internal sealed partial class AssistantAnswering(
             loaded.Definition, turn.Id, turn.App, turn.ConversationId, turn.ConversationKind, turn.ThreadId, turn.MessageId, turn.SenderId,
             turn.ReplyContext is { } context ? protector.Unprotect(context) : null);
 
-        if (turn.Status == AssistantTurnStatus.Answering && turn.ReplyHandle is { } handle)
+        // A reply that showed nothing yet and repeats nothing when sent again is simply answered again.
+        if (turn.Status == AssistantTurnStatus.Answering && turn.ReplyHandle is { } handle && !replies.AnswersAgainAfterInterruption(target))
         {
             return await CloseInterruptedAsync(turn, loaded, replies, target, handle, cancellationToken).ConfigureAwait(false);
         }

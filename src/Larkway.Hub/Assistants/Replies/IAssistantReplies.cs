@@ -43,6 +43,12 @@ internal interface IAssistantReplies
     /// </summary>
     bool OffersRegenerate(AssistantReplyTarget target) => true;
 
+    /// <summary>
+    /// Whether a turn to <paramref name="target"/> that a stopped Hub left mid-answer is answered again rather than closed
+    /// as interrupted: true only where a reply shows nothing until it ends and sending it again repeats nothing.
+    /// </summary>
+    bool AnswersAgainAfterInterruption(AssistantReplyTarget target) => false;
+
     /// <summary>Sends one plain text reply to <paramref name="target"/>'s message, once per <paramref name="idempotencyKey"/>.</summary>
     Task SendTextAsync(AssistantReplyTarget target, string text, string idempotencyKey, CancellationToken cancellationToken);
 }

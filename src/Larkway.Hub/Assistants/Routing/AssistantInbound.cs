@@ -147,7 +147,9 @@ internal sealed partial class AssistantInbound(
         await runtime.ForAppAsync(Apps.HubAppService.NameOnWire(app), cancellationToken).ConfigureAwait(false) is not null;
 
     /// <inheritdoc />
-    public async Task<bool> TryAcceptCustomerAsync(string app, InboundMessage message, string replyContext, Func<string, string, CancellationToken, Task> reply, CancellationToken cancellationToken)
+    public async Task<bool> TryAcceptCustomerAsync(
+        string app, InboundMessage message, string replyContext, Func<string, string, CancellationToken, Task> reply, CancellationToken cancellationToken,
+        Func<HubDbContext, CancellationToken, Task>? storedWith = null)
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(reply);
@@ -161,13 +163,28 @@ internal sealed partial class AssistantInbound(
         // commands, no gate of members and groups — the account exists to answer them.
         var platform = AssistantKeys.Platform(message);
         var sessionKey = AssistantKeys.Guest(platform, app, message.Conversation.Id);
-        return await QueueAsync(loaded, Apps.HubAppService.NameOnWire(app), message, null, sessionKey, Replies.AssistantReplyTarget.CustomerKind, null, replyContext, reply, cancellationToken).ConfigureAwait(false);
+        return await QueueAsync(loaded, Apps.HubAppService.NameOnWire(app), message, null, sessionKey, Replies.AssistantReplyTarget.CustomerKind, null, replyContext, reply, cancellationToken,
+            storedWith).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> IsAnsweringAsync(InboundMessage message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var lane = AssistantKeys.Lane(message);
+        await initializer.EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            return await db.AssistantTurns.AnyAsync(
+                t => t.Lane == lane && (t.State == WorkState.Pending || t.State == WorkState.InProgress || t.State == WorkState.Retrying), cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Stores the question as a turn of the replies queue (once per message), or answers why it cannot be one.</summary>
     private async Task<bool> QueueAsync(
         LoadedAssistant loaded, string app, InboundMessage message, string? personId, string sessionKey, string conversationKind, Inbox.InboxArrival? arrival, string? replyContext,
-        Func<string, string, CancellationToken, Task> reply, CancellationToken cancellationToken)
+        Func<string, string, CancellationToken, Task> reply, CancellationToken cancellationToken, Func<HubDbContext, CancellationToken, Task>? storedWith = null)
     {
         var assistant = loaded.Definition;
         var platform = AssistantKeys.Platform(message);
@@ -210,7 +227,7 @@ internal sealed partial class AssistantInbound(
             State = WorkState.Pending,
             NextAttemptAt = time.GetUtcNow(),
         };
-        if (!await InsertAsync(turn, masked, cancellationToken).ConfigureAwait(false))
+        if (!await InsertAsync(turn, masked, storedWith, cancellationToken).ConfigureAwait(false))
         {
             telemetry.Duplicate(assistant.Name, platform);
             return true;
@@ -242,7 +259,7 @@ internal sealed partial class AssistantInbound(
         return true;
     }
 
-    private async Task<bool> InsertAsync(AssistantTurnRow turn, MaskResult masked, CancellationToken cancellationToken)
+    private async Task<bool> InsertAsync(AssistantTurnRow turn, MaskResult masked, Func<HubDbContext, CancellationToken, Task>? storedWith, CancellationToken cancellationToken)
     {
         await initializer.EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
         var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
@@ -253,15 +270,32 @@ internal sealed partial class AssistantInbound(
                 return false;
             }
 
-            db.AssistantTurns.Add(turn);
+            var transaction = storedWith is null ? null : await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+                db.AssistantTurns.Add(turn);
+                try
+                {
+                    await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (DbUpdateException ex) when (provider.IsUniqueViolation(ex))
+                {
+                    // The same message through another replica or an earlier delivery, at the same moment.
+                    return false;
+                }
+
+                if (transaction is not null)
+                {
+                    await storedWith!(db, cancellationToken).ConfigureAwait(false);
+                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                }
             }
-            catch (DbUpdateException ex) when (provider.IsUniqueViolation(ex))
+            finally
             {
-                // The same message through another replica or an earlier delivery, at the same moment.
-                return false;
+                if (transaction is not null)
+                {
+                    await transaction.DisposeAsync().ConfigureAwait(false);
+                }
             }
 
             if (masked.Audit.Count > 0)

@@ -16,5 +16,14 @@ internal interface IAssistantCustomers
     /// Stores <paramref name="message"/> as a turn to answer (once per its dedup key); false when no assistant answers on
     /// <paramref name="app"/>. <paramref name="reply"/> sends a short notice instead (a message with nothing to read).
     /// </summary>
-    Task<bool> TryAcceptCustomerAsync(string app, InboundMessage message, string replyContext, Func<string, string, CancellationToken, Task> reply, CancellationToken cancellationToken);
+    /// <remarks>
+    /// <paramref name="storedWith"/> runs in the transaction that stores the turn, so what the caller records about the
+    /// message (that it was given to the assistant) is kept if and only if the turn is.
+    /// </remarks>
+    Task<bool> TryAcceptCustomerAsync(
+        string app, InboundMessage message, string replyContext, Func<string, string, CancellationToken, Task> reply, CancellationToken cancellationToken,
+        Func<Platform.Storage.HubDbContext, CancellationToken, Task>? storedWith = null);
+
+    /// <summary>Whether an earlier turn of <paramref name="message"/>'s conversation is still to be answered (queued or answering).</summary>
+    Task<bool> IsAnsweringAsync(InboundMessage message, CancellationToken cancellationToken);
 }

@@ -99,6 +99,12 @@ internal sealed partial class WeComAssistantReplies : IAssistantReplies
     /// <summary>A customer's text carries no buttons: a failure says to ask again.</summary>
     public bool OffersRegenerate(AssistantReplyTarget target) => target is not { IsCustomer: true };
 
+    /// <summary>
+    /// A customer's answer goes whole at its end, each part under a msgid made from the answer: one a stopped Hub left is
+    /// answered again, and what already went out is refused by WeCom as a repeat (95033), never shown twice.
+    /// </summary>
+    public bool AnswersAgainAfterInterruption(AssistantReplyTarget target) => target is { IsCustomer: true };
+
     /// <summary>The most bytes of answer a stream shows before it ends with the "continued below" line.</summary>
     internal static int StreamBudget => WeComAiBotReply.MaxContentBytes - Encoding.UTF8.GetByteCount(ContinuedSuffix);
 
@@ -110,11 +116,13 @@ internal sealed partial class WeComAssistantReplies : IAssistantReplies
         if (target.IsCustomer)
         {
             // Customer service has no message to edit: the answer goes once whole, as text, within the session's budget. A
-            // failed answer hands the customer to people (the hand-over message says so) instead of asking them to retry.
+            // failed answer, or one carrying the backend's hand-over signal, hands the customer to people (the hand-over
+            // message says so) instead of asking them to retry.
             var (sender, kf) = Customer(target);
             var final = new FinalTextWriter(CustomerHandlePrefix + target.AnswerId, 0, (text, ct) => sender.SendAsync(target.App, kf.OpenKfId, kf.ExternalUserId, text, target.AnswerId, ct));
             return new CustomerService.KfAnswerWriter(final, _customerSessions is null ? null
-                : ct => _customerSessions.HandOverAfterFailureAsync(target.App, kf.OpenKfId, kf.ExternalUserId, target.AnswerId, ct));
+                : (trigger, ct) => _customerSessions.HandOverFromAnswerAsync(target.App, kf.OpenKfId, kf.ExternalUserId, target.AnswerId, trigger, ct),
+                _customerSessions?.HandoverSignal);
         }
 
         var context = WeComReplyContext.Of(target);

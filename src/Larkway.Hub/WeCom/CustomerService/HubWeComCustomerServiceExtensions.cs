@@ -26,6 +26,7 @@ public static class HubWeComCustomerServiceExtensions
         services.TryAddSingleton<KfConsoleQueries>();
         services.TryAddSingleton<Larkway.Hub.AdminConsole.ICustomerServiceConsole>(sp => sp.GetRequiredService<KfConsoleQueries>());
         services.AddHubQueue<KfAccountRow, KfPull>(KfPull.QueueName, sp => sp.GetRequiredService<IOptions<KfOptions>>().Value);
+        services.AddHubJob<KfSweep>();
         return services;
     }
 

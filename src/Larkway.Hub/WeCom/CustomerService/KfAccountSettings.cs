@@ -34,6 +34,14 @@ public sealed record KfAccountInput
     /// <summary>The receptionist a hand-over goes to.</summary>
     [Description("The receptionist (WeCom userid) a hand-over goes to; \"\" or absent: WeCom's queue (待接入池), where any receptionist takes it.")]
     public string? HandoverTo { get; set; }
+
+    /// <summary>The hand-over button.</summary>
+    [Description("A button sent with the welcome (the welcome goes as a menu, its text at most 1,024 bytes): a customer who presses it is handed to people. At most 128 bytes, e.g. \"转人工\"; \"\" for none.")]
+    public string? HandoverButton { get; set; }
+
+    /// <summary>The answer-count rule.</summary>
+    [Description("After this many answers by the assistant in one session, the customer's next message goes to people (1–100); 0 for never (the default).")]
+    public int? HandoverAfterAnswers { get; set; }
 }
 
 /// <summary>An account the Hub serves, as the API shows it.</summary>
@@ -46,6 +54,8 @@ public sealed record KfAccountInfo(
     string? HandoverMessage,
     IReadOnlyList<string> HandoverWords,
     string? HandoverTo,
+    string? HandoverButton,
+    int HandoverAfterAnswers,
     DateTimeOffset AnswerFrom,
     long ItemsPulled,
     DateTimeOffset? LastPulledAt,
@@ -54,7 +64,9 @@ public sealed record KfAccountInfo(
     DateTimeOffset CreatedAt);
 
 /// <summary>A customer's session as the API shows it.</summary>
-public sealed record KfSessionInfo([property: System.Text.Json.Serialization.JsonPropertyName("open_kfid")] string OpenKfId, string ExternalUserId, int State, string StateName, string? ServicerUserId, int SendsLeft, DateTimeOffset? WindowUntil, DateTimeOffset? LastCustomerAt, int Handovers);
+public sealed record KfSessionInfo(
+    [property: System.Text.Json.Serialization.JsonPropertyName("open_kfid")] string OpenKfId, string ExternalUserId, int State, string StateName, string? ServicerUserId, int SendsLeft,
+    DateTimeOffset? WindowUntil, DateTimeOffset? LastCustomerAt, int Handovers, int Answers);
 
 /// <summary>A problem with an account's settings, naming the field.</summary>
 public sealed record KfProblem(string Field, string Message);
@@ -107,9 +119,17 @@ internal sealed class KfAccountSettings(IDbContextFactory<HubDbContext> contexts
             row.EndMessage = Text(input.EndMessage, row.EndMessage);
             row.HandoverMessage = Text(input.HandoverMessage, row.HandoverMessage);
             row.HandoverTo = Text(input.HandoverTo, row.HandoverTo);
+            row.HandoverButton = Text(input.HandoverButton?.Trim(), row.HandoverButton);
+            row.HandoverAfterAnswers = input.HandoverAfterAnswers ?? row.HandoverAfterAnswers;
             if (input.HandoverWords is { } words)
             {
                 row.HandoverWords = JsonSerializer.Serialize(words.Select(w => w.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).ToList(), KfJson.Default.ListString);
+            }
+
+            if (MenuWelcomeTooLong(row) is { } tooLong)
+            {
+                // Only the two together are wrong, so the check sees the settings kept as well as those sent.
+                return (null, false, [tooLong]);
             }
 
             row.UpdatedAt = now;
@@ -167,7 +187,7 @@ internal sealed class KfAccountSettings(IDbContextFactory<HubDbContext> contexts
             }
 
             return [.. (await rows.OrderBy(s => s.ExternalUserId).Take(limit + 1).ToListAsync(cancellationToken).ConfigureAwait(false))
-                .Select(s => new KfSessionInfo(s.OpenKfId, s.ExternalUserId, s.State, StateName(s.State), s.ServicerUserId, s.SendsLeft, s.WindowUntil, s.LastCustomerAt, s.Handovers))];
+                .Select(s => new KfSessionInfo(s.OpenKfId, s.ExternalUserId, s.State, StateName(s.State), s.ServicerUserId, s.SendsLeft, s.WindowUntil, s.LastCustomerAt, s.Handovers, s.Answers))];
         }
     }
 
@@ -235,12 +255,29 @@ internal sealed class KfAccountSettings(IDbContextFactory<HubDbContext> contexts
             problems.Add(new("handover_to", "A receptionist's WeCom userid (通讯录 → the member's 账号), or \"\" for WeCom's queue."));
         }
 
+        if (input.HandoverButton is { Length: > 0 } button && (button.Trim().Length == 0 || Encoding.UTF8.GetByteCount(button) > KfLimits.MaxButtonLength))
+        {
+            problems.Add(new("handover_button", $"A button's words: 1–{KfLimits.MaxButtonLength} bytes (WeCom's menu item), e.g. \"转人工\"; \"\" for no button."));
+        }
+
+        if (input.HandoverAfterAnswers is < 0 or > KfLimits.MaxHandoverAfterAnswers)
+        {
+            problems.Add(new("handover_after_answers", $"From 1 to {KfLimits.MaxHandoverAfterAnswers} answers in a session before people take over, or 0 for never."));
+        }
+
         return problems;
     }
+
+    /// <summary>A welcome that cannot go as a menu with the hand-over button, or null.</summary>
+    private static KfProblem? MenuWelcomeTooLong(KfAccountRow row) =>
+        row.HandoverButton is not null && row.WelcomeMessage is { } welcome && Encoding.UTF8.GetByteCount(welcome) > KfLimits.MaxMenuHeadBytes
+            ? new("welcome_message", $"With a handover_button the welcome goes as a menu, whose text holds at most {KfLimits.MaxMenuHeadBytes} bytes; this one has "
+                + $"{Encoding.UTF8.GetByteCount(welcome)}. Shorten it, or set handover_button to \"\".")
+            : null;
 
     private static string? Text(string? given, string? kept) => given is null ? kept : given.Length == 0 ? null : given;
 
     private static KfAccountInfo Info(KfAccountRow a) => new(
-        a.App, a.OpenKfId, a.Enabled, a.WelcomeMessage, a.EndMessage, a.HandoverMessage, ReadWords(a.HandoverWords), a.HandoverTo, a.AnswerFrom, a.ItemsPulled,
+        a.App, a.OpenKfId, a.Enabled, a.WelcomeMessage, a.EndMessage, a.HandoverMessage, ReadWords(a.HandoverWords), a.HandoverTo, a.HandoverButton, a.HandoverAfterAnswers, a.AnswerFrom, a.ItemsPulled,
         a.LastPulledAt, a.State.ToString().ToLowerInvariant(), a.LastError, a.CreatedAt);
 }

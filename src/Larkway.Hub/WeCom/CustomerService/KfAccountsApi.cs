@@ -21,7 +21,7 @@ internal static class KfAccountsApi
     /// <summary>The most a page holds.</summary>
     public const int MaxListLimit = 200;
 
-    private const string Expected = "optionally enabled, welcome_message, end_message, handover_message, handover_words and handover_to";
+    private const string Expected = "optionally enabled, welcome_message, end_message, handover_message, handover_words, handover_to, handover_button and handover_after_answers";
 
     /// <summary>Maps the routes.</summary>
     public static IEndpointRouteBuilder Map(IEndpointRouteBuilder endpoints)

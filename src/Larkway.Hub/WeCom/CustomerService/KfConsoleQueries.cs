@@ -28,8 +28,25 @@ internal sealed class KfConsoleQueries(IDbContextFactory<HubDbContext> contexts,
             var rows = await db.Set<KfAccountRow>().AsNoTracking().OrderBy(a => a.App).ThenBy(a => a.OpenKfId).ToListAsync(cancellationToken).ConfigureAwait(false);
             return [.. rows.Select(a => new AdminConsole.CustomerServiceAccountView(
                 a.OpenKfId, a.App, a.Enabled ? "the app's assistant" : "nobody (off)", a.HandoverTo is null ? "WeCom's queue" : "to " + a.HandoverTo,
-                KfAccountSettings.ReadWords(a.HandoverWords), a.ItemsPulled, a.LastPulledAt, a.State.ToString().ToLowerInvariant(), a.LastError))];
+                HandoverRules(a), a.ItemsPulled, a.LastPulledAt, a.State.ToString().ToLowerInvariant(), a.LastError))];
         }
+    }
+
+    /// <summary>The account's hand-over words, then its button and answer limit, in words.</summary>
+    private static List<string> HandoverRules(KfAccountRow a)
+    {
+        var rules = KfAccountSettings.ReadWords(a.HandoverWords).ToList();
+        if (a.HandoverButton is { } button)
+        {
+            rules.Add($"the button “{button}”");
+        }
+
+        if (a.HandoverAfterAnswers > 0)
+        {
+            rules.Add($"after {a.HandoverAfterAnswers} answers");
+        }
+
+        return rules;
     }
 
     /// <inheritdoc />

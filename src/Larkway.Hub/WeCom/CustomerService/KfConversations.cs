@@ -8,13 +8,14 @@ using Larkway.WeCom;
 using Larkway.WeCom.CustomerService;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Larkway.Hub.WeCom.CustomerService;
 
 /// <summary>
 /// Acts on an account's stored items in the order WeCom gave them, each once (its route written when done): a customer's
 /// message goes to the assistant — the session taken from untreated (0 → 1) first — unless a person holds it (2, 3), or it
-/// asks for a person (the account's hand-over words: to its receptionist, else WeCom's queue); events keep the session's
+/// is handed to people (<see cref="HandoverTrigger"/>: to the account's receptionist, else WeCom's queue); events keep the session's
 /// state (taken, transferred, ended, rejoined), answer a welcome or end code with the account's message, and mark a
 /// message WeCom could not deliver or that was recalled.
 /// </summary>
@@ -25,31 +26,48 @@ internal sealed partial class KfConversations(
     KfSender sender,
     KfTelemetry telemetry,
     HubWeComClients clients,
+    IOptions<KfOptions> options,
     IAssistantCustomers? assistant,
     ILogger<KfConversations> logger)
 {
-    /// <summary>Acts on every waiting item of <paramref name="account"/>.</summary>
-    public async Task ActOnWaitingAsync(KfAccountRow account, WeComCustomerServiceClient client, CancellationToken cancellationToken)
+    /// <summary>
+    /// Acts on every waiting item of <paramref name="account"/>; true when some were left waiting because the assistant is
+    /// still answering their customer (the caller looks again soon).
+    /// </summary>
+    public async Task<bool> ActOnWaitingAsync(KfAccountRow account, WeComCustomerServiceClient client, CancellationToken cancellationToken)
     {
+        // Customers whose previous answer is still coming: their items wait, in order, to go to the assistant together.
+        var busy = new HashSet<string>(StringComparer.Ordinal);
         while (true)
         {
             List<KfMessageRow> waiting;
+            var held = busy.ToList();
             var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
             await using (db.ConfigureAwait(false))
             {
                 waiting = await db.Set<KfMessageRow>().AsNoTracking()
-                    .Where(m => m.App == account.App && m.OpenKfId == account.OpenKfId && m.Route == KfRoutes.Waiting)
+                    .Where(m => m.App == account.App && m.OpenKfId == account.OpenKfId && m.Route == KfRoutes.Waiting && (m.ExternalUserId == null || !held.Contains(m.ExternalUserId)))
                     .OrderBy(m => m.Id).Take(100).ToListAsync(cancellationToken).ConfigureAwait(false);
             }
 
             if (waiting.Count == 0)
             {
-                return;
+                return busy.Count > 0;
             }
 
+            var batch = new KfBatch(waiting, busy);
             foreach (var item in waiting)
             {
-                var route = await ActAsync(account, client, item, cancellationToken).ConfigureAwait(false);
+                if (batch.Routed.Contains(item.Id) || (item.ExternalUserId is { } customer && busy.Contains(customer)))
+                {
+                    continue;
+                }
+
+                if (await ActAsync(account, client, item, batch, cancellationToken).ConfigureAwait(false) is not { } route)
+                {
+                    continue;
+                }
+
                 db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
                 await using (db.ConfigureAwait(false))
                 {
@@ -65,12 +83,19 @@ internal sealed partial class KfConversations(
         }
     }
 
-    private async Task<string> ActAsync(KfAccountRow account, WeComCustomerServiceClient client, KfMessageRow item, CancellationToken cancellationToken)
+    /// <summary>What a pass over waiting items knows: the items, those already routed with another, the busy customers.</summary>
+    private sealed record KfBatch(List<KfMessageRow> Waiting, HashSet<string> Busy)
+    {
+        public HashSet<long> Routed { get; } = [];
+    }
+
+    /// <summary>Acts on <paramref name="item"/>; its route, or null when it is left waiting.</summary>
+    private async Task<string?> ActAsync(KfAccountRow account, WeComCustomerServiceClient client, KfMessageRow item, KfBatch batch, CancellationToken cancellationToken)
     {
         var fields = KfItems.Read(item.Content is { } c ? protector.Unprotect(c) : null);
         return item.Origin switch
         {
-            KfOrigins.Customer when item.ExternalUserId is { } customer => await CustomerWroteAsync(account, client, item, customer, fields, cancellationToken).ConfigureAwait(false),
+            KfOrigins.Customer when item.ExternalUserId is { } customer => await CustomerWroteAsync(account, client, item, customer, fields, batch, cancellationToken).ConfigureAwait(false),
             KfOrigins.Receptionist when item.ExternalUserId is { } customer =>
                 await Done(sessions.SetStateAsync(account.App, account.OpenKfId, customer, WeComKfServiceState.Receptionist, item.ServicerUserId, handover: false, cancellationToken)).ConfigureAwait(false),
             KfOrigins.System => await EventAsync(account, item, fields, cancellationToken).ConfigureAwait(false),
@@ -78,7 +103,8 @@ internal sealed partial class KfConversations(
         };
     }
 
-    private async Task<string> CustomerWroteAsync(KfAccountRow account, WeComCustomerServiceClient client, KfMessageRow item, string customer, KfItem fields, CancellationToken cancellationToken)
+    private async Task<string?> CustomerWroteAsync(
+        KfAccountRow account, WeComCustomerServiceClient client, KfMessageRow item, string customer, KfItem fields, KfBatch batch, CancellationToken cancellationToken)
     {
         var session = await sessions.CustomerWroteAsync(account.App, account.OpenKfId, customer, item.SentAt, cancellationToken).ConfigureAwait(false);
         if (!account.Enabled || assistant is null || !await assistant.AnswersOnAsync(account.App, cancellationToken).ConfigureAwait(false))
@@ -94,10 +120,18 @@ internal sealed partial class KfConversations(
         }
 
         var text = fields.Text ?? "";
-        if (AsksForPerson(account, text))
+        if (HandoverTrigger(account, session, text, fields.String("menu_id")) is { } trigger)
         {
-            await HandOverAsync(account, client, customer, item.MsgId, cancellationToken).ConfigureAwait(false);
+            await HandOverAsync(account, client, customer, item.MsgId, trigger, cancellationToken).ConfigureAwait(false);
             return KfRoutes.Handover;
+        }
+
+        if (await assistant.IsAnsweringAsync(Inbound(account, item, customer, text), cancellationToken).ConfigureAwait(false))
+        {
+            // Answering this message now would spend one of WeCom's five messages on it while the customer's next question
+            // waits: it goes with whatever else they write meanwhile, once the answer before it is out.
+            batch.Busy.Add(customer);
+            return null;
         }
 
         if (session.State != (int)WeComKfServiceState.Assistant && !await TakeAsync(account, client, customer, cancellationToken).ConfigureAwait(false))
@@ -105,24 +139,80 @@ internal sealed partial class KfConversations(
             return KfRoutes.People;
         }
 
-        var message = new InboundMessage
+        // A burst (several messages before any answer) is one question: one answer covers it, within WeCom's budget.
+        var burst = Burst(account, session, item, customer, batch.Waiting);
+        if (burst.Count > 1)
         {
-            Platform = ChannelPlatform.WeCom,
-            App = new ChannelApp(account.App),
-            Conversation = new ChannelConversation(ConversationOf(account.OpenKfId, customer), ConversationKind.Direct),
-            Sender = new ChannelSender(customer),
-            Text = text.Trim(),
-            PlatformMessageType = item.Type,
-            MessageId = item.MsgId,
-            ReceivedAt = item.StoredAt,
-            SentAt = item.SentAt,
-            DedupKey = InboundMessage.DedupKeyFor(ChannelPlatform.WeCom, account.App, $"kf:{account.OpenKfId}:{item.MsgId}"),
-        };
+            await sessions.CustomerWroteAsync(account.App, account.OpenKfId, customer, burst[^1].Row.SentAt, cancellationToken).ConfigureAwait(false);
+        }
+
+        var message = Inbound(account, item, customer, string.Join("\n", burst.Select(b => b.Text.Trim())));
         var context = JsonSerializer.Serialize(new KfReplyContext(account.OpenKfId, customer), KfJson.Default.KfReplyContext);
+        var ids = burst.Select(b => b.Row.Id).ToList();
         var accepted = await assistant.TryAcceptCustomerAsync(account.App, message, context,
-            (notice, key, ct) => sender.SendAsync(account.App, account.OpenKfId, customer, notice, $"{item.MsgId}:{key}", ct), cancellationToken).ConfigureAwait(false);
-        return accepted ? KfRoutes.Assistant : KfRoutes.Unanswered;
+            (notice, key, ct) => sender.SendAsync(account.App, account.OpenKfId, customer, notice, $"{item.MsgId}:{key}", ct), cancellationToken,
+            storedWith: (db, ct) => db.Set<KfMessageRow>().Where(m => ids.Contains(m.Id) && m.Route == KfRoutes.Waiting)
+                .ExecuteUpdateAsync(s => s.SetProperty(m => m.Route, KfRoutes.Assistant), ct)).ConfigureAwait(false);
+        if (!accepted)
+        {
+            return KfRoutes.Unanswered;
+        }
+
+        foreach (var (row, _) in burst.Skip(1))
+        {
+            batch.Routed.Add(row.Id);
+            telemetry.Routed(account.App, KfRoutes.Assistant);
+        }
+
+        await sessions.CountAnswerAsync(session.Id, cancellationToken).ConfigureAwait(false);
+        return KfRoutes.Assistant;
     }
+
+    /// <summary>
+    /// <paramref name="first"/> and the customer's messages after it in <paramref name="waiting"/>, up to the first item of
+    /// theirs that is not a plain message (an event, a receptionist's message, a hand-over asked for).
+    /// </summary>
+    private List<(KfMessageRow Row, string Text)> Burst(KfAccountRow account, KfSessionRow session, KfMessageRow first, string customer, List<KfMessageRow> waiting)
+    {
+        var burst = new List<(KfMessageRow, string)> { (first, KfItems.Read(first.Content is { } c ? protector.Unprotect(c) : null).Text ?? "") };
+        foreach (var row in waiting.Where(m => m.Id > first.Id && m.ExternalUserId == customer))
+        {
+            var fields = KfItems.Read(row.Content is { } content ? protector.Unprotect(content) : null);
+            if (row.Origin != KfOrigins.Customer || fields.Text is not { } text || HandoverTrigger(account, session, text, fields.String("menu_id")) is not null)
+            {
+                break;
+            }
+
+            burst.Add((row, text));
+        }
+
+        return burst;
+    }
+
+    /// <summary>A customer's message as the assistant takes it: one conversation per account and customer, deduplicated by the msgid.</summary>
+    private static InboundMessage Inbound(KfAccountRow account, KfMessageRow item, string customer, string text) => new()
+    {
+        Platform = ChannelPlatform.WeCom,
+        App = new ChannelApp(account.App),
+        Conversation = new ChannelConversation(ConversationOf(account.OpenKfId, customer), ConversationKind.Direct),
+        Sender = new ChannelSender(customer),
+        Text = text.Trim(),
+        PlatformMessageType = item.Type,
+        MessageId = item.MsgId,
+        ReceivedAt = item.StoredAt,
+        SentAt = item.SentAt,
+        DedupKey = InboundMessage.DedupKeyFor(ChannelPlatform.WeCom, account.App, $"kf:{account.OpenKfId}:{item.MsgId}"),
+    };
+
+    /// <summary>
+    /// What hands this message's customer to people, or null: the hand-over button, one of the hand-over words, or the
+    /// account's rule (the assistant has answered its number of messages in this session).
+    /// </summary>
+    internal static string? HandoverTrigger(KfAccountRow account, KfSessionRow session, string text, string? menuId) =>
+        menuId == KfSender.HandoverMenuId && account.HandoverButton is not null ? KfHandoverTriggers.Menu
+        : AsksForPerson(account, text) ? KfHandoverTriggers.Words
+        : account.HandoverAfterAnswers > 0 && session.State == (int)WeComKfServiceState.Assistant && session.Answers >= account.HandoverAfterAnswers ? KfHandoverTriggers.AnswerLimit
+        : null;
 
     /// <summary>The assistant takes an untreated session (0 → 1); false when WeCom says a person has it meanwhile.</summary>
     private async Task<bool> TakeAsync(KfAccountRow account, WeComCustomerServiceClient client, string customer, CancellationToken cancellationToken)
@@ -143,11 +233,14 @@ internal sealed partial class KfConversations(
         }
     }
 
+    /// <summary>The text a backend writes in an answer to hand the customer to people (removed before the answer is sent); null: none.</summary>
+    public string? HandoverSignal => options.Value.HandoverSignal is { Length: > 0 } signal ? signal : null;
+
     /// <summary>
-    /// The assistant could not answer (its backend failed or timed out): the customer is handed to people as if they had
-    /// asked, unless the account is off or people already have them.
+    /// The assistant's answer hands the customer to people (<paramref name="trigger"/>: its backend failed, or its answer
+    /// carried the hand-over signal), unless the account is off or people already have them.
     /// </summary>
-    public async Task HandOverAfterFailureAsync(string app, string openKfId, string customer, string answerId, CancellationToken cancellationToken)
+    public async Task HandOverFromAnswerAsync(string app, string openKfId, string customer, string answerId, string trigger, CancellationToken cancellationToken)
     {
         KfAccountRow? account;
         var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
@@ -163,11 +256,11 @@ internal sealed partial class KfConversations(
         }
 
         var client = (await clients.GetAsync(app, cancellationToken).ConfigureAwait(false)).CustomerService;
-        await HandOverAsync(account, client, customer, "failed-" + answerId, cancellationToken).ConfigureAwait(false);
+        await HandOverAsync(account, client, customer, $"{trigger}-{answerId}", trigger, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Hands the customer to the account's receptionist (3), else (none, or not receiving) to WeCom's queue (2), and tells them.</summary>
-    private async Task HandOverAsync(KfAccountRow account, WeComCustomerServiceClient client, string customer, string msgId, CancellationToken cancellationToken)
+    private async Task HandOverAsync(KfAccountRow account, WeComCustomerServiceClient client, string customer, string msgId, string trigger, CancellationToken cancellationToken)
     {
         string? code;
         var state = account.HandoverTo is null ? WeComKfServiceState.Queued : WeComKfServiceState.Receptionist;
@@ -183,7 +276,8 @@ internal sealed partial class KfConversations(
             code = await client.TransferAsync(account.OpenKfId, customer, state, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
 
-        await sessions.SetStateAsync(account.App, account.OpenKfId, customer, state, account.HandoverTo, handover: true, cancellationToken, movedBecause: "handover").ConfigureAwait(false);
+        await sessions.SetStateAsync(account.App, account.OpenKfId, customer, state, account.HandoverTo, handover: true, cancellationToken, movedBecause: "handover", trigger)
+            .ConfigureAwait(false);
         if (account.HandoverMessage is { Length: > 0 } text)
         {
             // The move's code sends outside the budget; without one, a budgeted message.
@@ -200,9 +294,10 @@ internal sealed partial class KfConversations(
         switch (item.Type)
         {
             case WeComKfEventTypes.EnterSession when customer is not null:
-                if (account.Enabled && account.WelcomeMessage is { Length: > 0 } welcome && fields.String("welcome_code") is { } welcomeCode)
+                if (account.Enabled && (account.WelcomeMessage is { Length: > 0 } || account.HandoverButton is not null) && fields.String("welcome_code") is { } welcomeCode)
                 {
-                    await sender.SendOnEventAsync(account.App, account.OpenKfId, customer, welcomeCode, welcome, cancellationToken).ConfigureAwait(false);
+                    await sender.SendOnEventAsync(account.App, account.OpenKfId, customer, welcomeCode, account.WelcomeMessage ?? "", cancellationToken, account.HandoverButton)
+                        .ConfigureAwait(false);
                 }
 
                 break;

@@ -21,6 +21,8 @@ internal sealed class KfAccountConfiguration : IEntityTypeConfiguration<KfAccoun
         e.Property(x => x.HandoverMessage).HasColumnName("handover_message").HasMaxLength(KfLimits.MaxTextLength);
         e.Property(x => x.HandoverWords).HasColumnName("handover_words").HasMaxLength(4096).IsRequired();
         e.Property(x => x.HandoverTo).HasColumnName("handover_to").HasMaxLength(KfLimits.MaxIdLength);
+        e.Property(x => x.HandoverButton).HasColumnName("handover_button").HasMaxLength(KfLimits.MaxButtonLength);
+        e.Property(x => x.HandoverAfterAnswers).HasColumnName("handover_after_answers");
         e.Property(x => x.AnswerFrom).HasColumnName("answer_from");
         e.Property(x => x.Cursor).HasColumnName("cursor").HasMaxLength(256);
         e.Property(x => x.Token).HasColumnName("token").HasMaxLength(1024);
@@ -80,6 +82,7 @@ internal sealed class KfSessionConfiguration : IEntityTypeConfiguration<KfSessio
         e.Property(x => x.WindowUntil).HasColumnName("window_until");
         e.Property(x => x.LastCustomerAt).HasColumnName("last_customer_at");
         e.Property(x => x.Handovers).HasColumnName("handovers");
+        e.Property(x => x.Answers).HasColumnName("answers");
         e.Property(x => x.UpdatedAt).HasColumnName("updated_at");
         e.HasIndex(x => new { x.App, x.OpenKfId, x.ExternalUserId }).IsUnique().HasDatabaseName("ux_wecom_kf_sessions_app_open_kfid_customer");
     }
@@ -99,4 +102,13 @@ internal static class KfLimits
 
     /// <summary>Hand-over words an account lists.</summary>
     public const int MaxHandoverWords = 20;
+
+    /// <summary>A menu button's words (<c>msgmenu</c> click content: 128 bytes).</summary>
+    public const int MaxButtonLength = 128;
+
+    /// <summary>A welcome sent as a menu (<c>msgmenu</c> head_content: 1,024 bytes).</summary>
+    public const int MaxMenuHeadBytes = 1024;
+
+    /// <summary>The largest answer-count rule.</summary>
+    public const int MaxHandoverAfterAnswers = 100;
 }

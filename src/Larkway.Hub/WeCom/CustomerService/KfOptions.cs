@@ -36,6 +36,18 @@ public sealed class KfOptions : IQueueOptions, IValidatableObject
     /// <summary>Pages one claim pulls before it gives the worker to other accounts (it continues from its cursor). Default 20.</summary>
     public int PagesPerClaim { get; set; } = 20;
 
+    /// <summary>
+    /// What a backend writes in an answer to hand the customer to people (its prompt or workflow says when); the Hub
+    /// removes it, sends the rest, and hands over. Default <c>[[handover]]</c>; empty: backends cannot hand over.
+    /// </summary>
+    public string HandoverSignal { get; set; } = "[[handover]]";
+
+    /// <summary>
+    /// How often every served account is pulled even without a callback (and once when a replica takes the job, as after
+    /// a restart): messages whose callback was lost are answered within this. Default 5 min; at least 10 s.
+    /// </summary>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMinutes(5);
+
     internal static readonly TimeSpan[] DefaultRetryDelays =
         [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(10)];
 
@@ -58,6 +70,16 @@ public sealed class KfOptions : IQueueOptions, IValidatableObject
         if (PageSize is < 1 or > Larkway.WeCom.CustomerService.WeComCustomerServiceClient.MaxSyncLimit)
         {
             yield return new($"{SectionName}:PageSize must be from 1 to {Larkway.WeCom.CustomerService.WeComCustomerServiceClient.MaxSyncLimit} (WeCom's largest sync_msg page).", [nameof(PageSize)]);
+        }
+
+        if (HandoverSignal is { Length: > 64 } || (HandoverSignal is { Length: > 0 } && string.IsNullOrWhiteSpace(HandoverSignal)))
+        {
+            yield return new($"{SectionName}:HandoverSignal must be 1–64 characters that an answer would not hold by chance (default [[handover]]), or empty for none.", [nameof(HandoverSignal)]);
+        }
+
+        if (SweepInterval < TimeSpan.FromSeconds(10))
+        {
+            yield return new($"{SectionName}:SweepInterval must be at least 10 s (each sweep is a sync_msg call per account).", [nameof(SweepInterval)]);
         }
 
         if (PagesPerClaim is < 1 or > 1000)

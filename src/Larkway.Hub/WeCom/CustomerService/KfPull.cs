@@ -33,6 +33,9 @@ internal sealed partial class KfPull(
     /// <summary>The queue's name.</summary>
     public const string QueueName = "wecom-kf-pulls";
 
+    /// <summary>How soon an account is pulled again while a customer's messages wait for the answer before them.</summary>
+    public static readonly TimeSpan AnsweringRecheck = TimeSpan.FromSeconds(1);
+
     /// <summary>How long a callback's token is taken (WeCom: 10 minutes), less a margin.</summary>
     public static readonly TimeSpan TokenLife = TimeSpan.FromMinutes(9);
 
@@ -86,10 +89,13 @@ internal sealed partial class KfPull(
                 }
 
                 cursor = answer.NextCursor;
-                await conversations.ActOnWaitingAsync(account, client, cancellationToken).ConfigureAwait(false);
+                var answering = await conversations.ActOnWaitingAsync(account, client, cancellationToken).ConfigureAwait(false);
                 if (!answer.HasMore)
                 {
-                    return WorkOutcome<KfAccountRow>.Done(s => s.SetProperty(a => a.LastPulledAt, time.GetUtcNow()));
+                    // A customer whose earlier answer is still coming has messages waiting: looked at again shortly.
+                    return answering
+                        ? WorkOutcome<KfAccountRow>.Defer(time.GetUtcNow() + AnsweringRecheck)
+                        : WorkOutcome<KfAccountRow>.Done(s => s.SetProperty(a => a.LastPulledAt, time.GetUtcNow()));
                 }
             }
 

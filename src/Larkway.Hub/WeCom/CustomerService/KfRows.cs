@@ -37,6 +37,15 @@ public sealed class KfAccountRow : IWorkItem
     public string? HandoverTo { get; set; }
 
     /// <summary>
+    /// The words of a hand-over button sent with the welcome (a <c>msgmenu</c> click item); a customer pressing it is handed
+    /// to people. Null: no button.
+    /// </summary>
+    public string? HandoverButton { get; set; }
+
+    /// <summary>The administrator's rule: after this many answers in one session the next message goes to people; 0: never.</summary>
+    public int HandoverAfterAnswers { get; set; }
+
+    /// <summary>
     /// Customers' messages sent before this are history: stored and shown, never answered (an account added to the Hub
     /// brings up to three days of backlog with its first pull).
     /// </summary>
@@ -164,6 +173,9 @@ public sealed class KfSessionRow
     /// <summary>Times handed to people.</summary>
     public int Handovers { get; set; }
 
+    /// <summary>Messages the assistant was given to answer since it took the session (0 again once it leaves the assistant).</summary>
+    public int Answers { get; set; }
+
     /// <summary>When last changed.</summary>
     public DateTimeOffset UpdatedAt { get; set; }
 }
@@ -201,4 +213,23 @@ public static class KfRoutes
 
     /// <summary>Sent by the Hub.</summary>
     public const string Sent = "sent";
+}
+
+/// <summary>What handed a customer to people, as the <c>wecom.kf.session</c> webhook's <c>trigger</c> names it.</summary>
+public static class KfHandoverTriggers
+{
+    /// <summary>The customer's message held one of the account's hand-over words.</summary>
+    public const string Words = "words";
+
+    /// <summary>The customer pressed the hand-over button sent with the welcome.</summary>
+    public const string Menu = "menu";
+
+    /// <summary>The backend's answer carried the hand-over signal.</summary>
+    public const string BackendSignal = "backend_signal";
+
+    /// <summary>The backend failed to answer.</summary>
+    public const string BackendFailed = "backend_failed";
+
+    /// <summary>The account's rule: the assistant had answered its number of messages in the session.</summary>
+    public const string AnswerLimit = "answer_limit";
 }

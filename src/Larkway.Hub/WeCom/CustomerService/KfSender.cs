@@ -32,6 +32,9 @@ internal sealed partial class KfSender(
     /// <summary>WeCom's largest text (bytes).</summary>
     public const int MaxTextBytes = 2048;
 
+    /// <summary>The id of the hand-over button's menu item: a customer's text that carries it as menu_id asks for a person.</summary>
+    public const string HandoverMenuId = "larkway_handover";
+
     /// <summary>The last part of an answer cut at the budget ends with this.</summary>
     public const string CutNotice = "(The rest of this answer could not be sent: WeCom lets us send 5 messages after each of yours. Write again to read on.)";
 
@@ -89,14 +92,20 @@ internal sealed partial class KfSender(
         return sent;
     }
 
-    /// <summary>Sends <paramref name="text"/> with an event's code (welcome, end, hand-over): outside the budget, once per code.</summary>
-    public async Task<bool> SendOnEventAsync(string app, string openKfId, string? customer, string code, string text, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends <paramref name="text"/> with an event's code (welcome, end, hand-over): outside the budget, once per code. With
+    /// a <paramref name="handoverButton"/> it goes as a menu whose one button hands the customer to people.
+    /// </summary>
+    public async Task<bool> SendOnEventAsync(string app, string openKfId, string? customer, string code, string text, CancellationToken cancellationToken, string? handoverButton = null)
     {
         var client = (await clients.GetAsync(app, cancellationToken).ConfigureAwait(false)).CustomerService;
         var msgId = MsgIdOf("code:" + code, 0);
+        var content = handoverButton is null
+            ? WeComKfContent.FromText(Split(text)[0])
+            : WeComKfContent.FromMenu(new WeComKfMenu(text.Length == 0 ? null : text, [WeComKfMenuItem.ClickItem(HandoverMenuId, handoverButton)]));
         try
         {
-            await client.SendOnEventAsync(code, WeComKfContent.FromText(Split(text)[0]), msgId, cancellationToken).ConfigureAwait(false);
+            await client.SendOnEventAsync(code, content, msgId, cancellationToken).ConfigureAwait(false);
         }
         catch (WeComApiException ex) when (ex.Code == WeComErrorCodes.KfDuplicateMsgId)
         {
@@ -109,7 +118,7 @@ internal sealed partial class KfSender(
             return false;
         }
 
-        await KeepAsync(app, openKfId, customer, msgId, text, cancellationToken).ConfigureAwait(false);
+        await KeepAsync(app, openKfId, customer, msgId, handoverButton is null ? text : $"{text} [{handoverButton}]".TrimStart(), cancellationToken).ConfigureAwait(false);
         telemetry.Sent(app);
         return true;
     }

@@ -69,23 +69,33 @@ internal sealed class KfSessions(IDbContextFactory<HubDbContext> contexts, IHubS
 
     /// <summary>
     /// Sets the session's state (and its receptionist), as WeCom reported it or — with the <paramref name="movedBecause"/>
-    /// the Hub moved it for (<c>assistant</c>, <c>handover</c>) — as the Hub moved it, which a <c>wecom.kf.session</c>
-    /// webhook reports in the same transaction.
+    /// the Hub moved it for (<c>assistant</c>, or <c>handover</c> with what triggered it) — as the Hub moved it, which a
+    /// <c>wecom.kf.session</c> webhook reports in the same transaction. Leaving the assistant resets its answer count.
     /// </summary>
     public async Task<KfSessionRow> SetStateAsync(
-        string app, string openKfId, string customer, WeComKfServiceState state, string? servicer, bool handover, CancellationToken cancellationToken, string? movedBecause = null)
+        string app, string openKfId, string customer, WeComKfServiceState state, string? servicer, bool handover, CancellationToken cancellationToken,
+        string? movedBecause = null, string? trigger = null)
     {
         var session = await GetAsync(app, openKfId, customer, cancellationToken).ConfigureAwait(false);
         return await ChangeAsync(session.Id, s =>
         {
             (s.State, s.ServicerUserId) = ((int)state, state == WeComKfServiceState.Receptionist ? servicer : null);
+            if (state != WeComKfServiceState.Assistant)
+            {
+                s.Answers = 0;
+            }
+
             if (handover)
             {
                 s.Handovers++;
             }
         }, cancellationToken, movedBecause is null ? null : (id, row) => KfWebhooks.SessionPayload(
-            id, row.UpdatedAt, app, openKfId, customer, row.State, row.ServicerUserId, movedBecause)).ConfigureAwait(false);
+            id, row.UpdatedAt, app, openKfId, customer, row.State, row.ServicerUserId, movedBecause, trigger)).ConfigureAwait(false);
     }
+
+    /// <summary>Counts a message given to the assistant in the session (for the account's answer-count rule).</summary>
+    public async Task CountAnswerAsync(long sessionId, CancellationToken cancellationToken) =>
+        await ChangeAsync(sessionId, s => s.Answers++, cancellationToken).ConfigureAwait(false);
 
     /// <summary>
     /// Takes up to <paramref name="wanted"/> of the messages the Hub may still send the customer, and says how many it got
@@ -133,6 +143,7 @@ internal sealed class KfSessions(IDbContextFactory<HubDbContext> contexts, IHubS
                 .SetProperty(x => x.WindowUntil, row.WindowUntil)
                 .SetProperty(x => x.LastCustomerAt, row.LastCustomerAt)
                 .SetProperty(x => x.Handovers, row.Handovers)
+                .SetProperty(x => x.Answers, row.Answers)
                 .SetProperty(x => x.UpdatedAt, row.UpdatedAt), cancellationToken).ConfigureAwait(false);
             if (transaction is not null)
             {

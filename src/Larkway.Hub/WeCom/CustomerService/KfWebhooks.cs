@@ -8,7 +8,7 @@ namespace Larkway.Hub.WeCom.CustomerService;
 /// one envelope <c>{"id","type","created_at","app","event"}</c>, queued in the transaction that stores what they report:
 /// <c>wecom.kf.message</c> (a customer's, a receptionist's or the Hub's message), <c>wecom.kf.event</c> (WeCom's events:
 /// a customer entering, a session taken or ended, a message that failed) and <c>wecom.kf.session</c> (the Hub moving a
-/// session: the assistant taking it, a hand-over). The id is the item's (<c>kf_{open_kfid}_{msgid}</c>), the same on every
+/// session: the assistant taking it, a hand-over and its <see cref="KfHandoverTriggers">trigger</see>). The id is the item's (<c>kf_{open_kfid}_{msgid}</c>), the same on every
 /// retry. One-use codes (welcome, end) are never forwarded.
 /// </summary>
 internal static class KfWebhooks
@@ -65,7 +65,7 @@ internal static class KfWebhooks
     });
 
     /// <summary>The body of a session move the Hub made.</summary>
-    public static byte[] SessionPayload(string id, DateTimeOffset at, string app, string openKfId, string customer, int state, string? servicer, string reason) =>
+    public static byte[] SessionPayload(string id, DateTimeOffset at, string app, string openKfId, string customer, int state, string? servicer, string reason, string? trigger = null) =>
         Envelope(id, Session, at, app, w =>
         {
             w.WriteString("open_kfid", openKfId);
@@ -78,6 +78,10 @@ internal static class KfWebhooks
             }
 
             w.WriteString("reason", reason);
+            if (trigger is not null)
+            {
+                w.WriteString("trigger", trigger);
+            }
         });
 
     private static byte[] Envelope(string id, string type, DateTimeOffset at, string app, Action<Utf8JsonWriter> writeEvent)

@@ -114,6 +114,69 @@ public sealed class HubAssistantWeComCustomerServiceTests
     }
 
     [Fact]
+    public async Task The_hand_over_button_the_backends_signal_and_the_answer_limit_each_hand_a_customer_to_people()
+    {
+        await using var hub = await HubSandbox.StartAsync(new Dictionary<string, string?>
+        {
+            ["Larkway:Sandbox:Assistant"] = "true",
+            ["Larkway:WeCom:CustomerService:HandoverSignal"] = "#PEOPLE#",
+        });
+        using var driver = new AssistantDriver(hub, hub.Emulator.BaseUrl);
+        await driver.SetAiAsync(new { tokens_per_second = 500, answer_words = 8 });
+        await WaitForFirstPullAsync(hub, Account);
+        using var admin = Admin(hub);
+        using (var subscribed = await admin.PostAsJsonAsync("/api/v1/webhooks", new { url = "http://127.0.0.1:9/crm", event_types = new[] { "wecom.kf.session" } }))
+        {
+            subscribed.StatusCode.ShouldBe(HttpStatusCode.Created, await subscribed.Content.ReadAsStringAsync());
+        }
+
+        using (var put = await admin.PutAsJsonAsync($"/api/v1/wecom/apps/wecom-sandbox/customer-service/accounts/{Account}",
+            new { handover_button = "Talk to a person", handover_after_answers = 2 }))
+        {
+            put.StatusCode.ShouldBe(HttpStatusCode.OK, await put.Content.ReadAsStringAsync());
+        }
+
+        // The button: the welcome goes as a menu holding it; pressing it sends its words with its id, and people take over.
+        await ActAsync(hub, "wmCustomerGus", "enter", new { scene = "website" });
+        await HubSandbox.WaitUntilAsync(() => Received(hub, "wmCustomerGus").Any(m => m.OnEvent && m.Text.Contains("Talk to a person", StringComparison.Ordinal)),
+            "the welcome with its button", seconds: 60);
+        var menu = View(hub, "wmCustomerGus").GetProperty("received").EnumerateArray().Single();
+        menu.GetProperty("msgtype").GetString().ShouldBe("msgmenu");
+        var click = menu.GetProperty("content").GetProperty("list")[0].GetProperty("click");
+        await ActAsync(hub, "wmCustomerGus", "say", new { text = click.GetProperty("content").GetString(), menu_id = click.GetProperty("id").GetString() });
+        await HubSandbox.WaitUntilAsync(() => View(hub, "wmCustomerGus").GetProperty("service_state").GetInt32() == 2, "Gus's session in the queue", seconds: 60);
+
+        // The answer limit (2): two answers, then the third message goes to people unanswered.
+        await ActAsync(hub, "wmCustomerHana", "say", new { text = "First question" });
+        await HubSandbox.WaitUntilAsync(() => Answers(hub, "wmCustomerHana", "First question") == 1, "the first answer", seconds: 60);
+        await ActAsync(hub, "wmCustomerHana", "say", new { text = "Second question" });
+        await HubSandbox.WaitUntilAsync(() => Answers(hub, "wmCustomerHana", "Second question") == 1, "the second answer", seconds: 60);
+        await ActAsync(hub, "wmCustomerHana", "say", new { text = "Third question" });
+        await HubSandbox.WaitUntilAsync(() => View(hub, "wmCustomerHana").GetProperty("service_state").GetInt32() == 2, "Hana's session in the queue", seconds: 60);
+        await HubSandbox.WaitUntilAsync(() => StoredAsync(hub, Account).GetAwaiter().GetResult()
+            .Single(m => m.ExternalUserId == "wmCustomerHana" && m.Origin == KfOrigins.Customer && KfRowText(hub, m) == "Third question").Route == KfRoutes.Handover,
+            "Hana's third message recorded as handed over", seconds: 30);
+
+        // The backend's signal (this Hub's is #PEOPLE#; the Emulator's backend repeats the question): the answer goes without
+        // the signal, then people take over.
+        await ActAsync(hub, "wmCustomerIvo", "say", new { text = "I want my money back #PEOPLE#" });
+        await HubSandbox.WaitUntilAsync(() => View(hub, "wmCustomerIvo").GetProperty("service_state").GetInt32() == 2, "Ivo's session in the queue", seconds: 60);
+        await HubSandbox.WaitUntilAsync(() => Received(hub, "wmCustomerIvo").Any(m => m.Text.Contains("A colleague will answer you", StringComparison.Ordinal)),
+            "the hand-over message", seconds: 60);
+        var ivo = Received(hub, "wmCustomerIvo");
+        ivo.ShouldContain(m => m.Text.Contains("You asked: I want my money back", StringComparison.Ordinal));
+        ivo.ShouldNotContain(m => m.Text.Contains("#PEOPLE#", StringComparison.Ordinal), "the signal is the backend's word to the Hub, not to the customer");
+
+        // Three turns answered (Hana's two, Ivo's); each hand-over reported once with what triggered it.
+        (await driver.EndedTurnsAsync(3, 60)).Count.ShouldBe(3);
+        var moves = (await ForwardedAsync(hub)).Where(f => f.Body.Contains("\"reason\":\"handover\"", StringComparison.Ordinal)).ToList();
+        moves.Count(f => f.Body.Contains("wmCustomerGus") && f.Body.Contains("\"trigger\":\"menu\"")).ShouldBe(1);
+        moves.Count(f => f.Body.Contains("wmCustomerHana") && f.Body.Contains("\"trigger\":\"answer_limit\"")).ShouldBe(1);
+        moves.Count(f => f.Body.Contains("wmCustomerIvo") && f.Body.Contains("\"trigger\":\"backend_signal\"")).ShouldBe(1);
+        moves.Count.ShouldBe(3);
+    }
+
+    [Fact]
     public async Task An_answer_longer_than_the_five_messages_WeCom_allows_is_cut_to_them_and_says_so()
     {
         await using var hub = await HubSandbox.StartAsync(new Dictionary<string, string?> { ["Larkway:Sandbox:Assistant"] = "true" });
@@ -136,6 +199,58 @@ public sealed class HubAssistantWeComCustomerServiceTests
         await driver.SetAiAsync(new { tokens_per_second = 100_000, answer_words = 8 });
         await ActAsync(hub, "wmCustomerEli", "say", new { text = "Short one" });
         await HubSandbox.WaitUntilAsync(() => Answers(hub, "wmCustomerEli", "Short one") == 1, "the next answer", seconds: 60);
+    }
+
+    [Fact]
+    public async Task Ten_thousand_emoji_and_fifty_messages_in_a_second_are_stored_forwarded_and_answered_once_within_WeComs_limits()
+    {
+        await using var hub = await HubSandbox.StartAsync(new Dictionary<string, string?> { ["Larkway:Sandbox:Assistant"] = "true" });
+        using var driver = new AssistantDriver(hub, hub.Emulator.BaseUrl);
+        await driver.SetAiAsync(new { tokens_per_second = 100_000, answer_words = 4 });
+        await WaitForFirstPullAsync(hub, Account);
+        using var admin = Admin(hub);
+        using (var subscribed = await admin.PostAsJsonAsync("/api/v1/webhooks", new { url = "http://127.0.0.1:9/crm", event_types = new[] { "wecom.kf.message" } }))
+        {
+            subscribed.StatusCode.ShouldBe(HttpStatusCode.Created, await subscribed.Content.ReadAsStringAsync());
+        }
+
+        // 10,000 emoji (40,000 bytes): stored and forwarded whole; the answer (which repeats them) is cut at WeCom's five
+        // texts of 2,048 bytes, no emoji split in half.
+        var emoji = string.Concat(Enumerable.Repeat("😀", 10_000));
+        await ActAsync(hub, "wmCustomerJo", "say", new { text = emoji });
+        await HubSandbox.WaitUntilAsync(() => Received(hub, "wmCustomerJo").Count == 5, "five messages on Jo's page", seconds: 60);
+        var parts = View(hub, "wmCustomerJo").GetProperty("received").EnumerateArray().Select(m => m.GetProperty("content").GetProperty("content").GetString()!).ToList();
+        parts.ShouldAllBe(p => System.Text.Encoding.UTF8.GetByteCount(p) <= 2048 && !p.Contains('\uFFFD'));
+        parts.ShouldAllBe(p => !char.IsHighSurrogate(p[p.Length - 1]) && !char.IsLowSurrogate(p[0]));
+        parts[^1].ShouldContain("could not be sent");
+        var stored = (await StoredAsync(hub, Account)).Single(m => m.ExternalUserId == "wmCustomerJo" && m.Origin == KfOrigins.Customer);
+        KfRowText(hub, stored).ShouldBe(emoji);
+        await HubSandbox.WaitUntilAsync(() => ForwardedAsync(hub).GetAwaiter().GetResult()
+            .Any(f => JsonDocument.Parse(f.Body).RootElement.GetProperty("event").TryGetProperty("text", out var t) && t.GetString() == emoji), "the emoji forwarded whole", seconds: 30);
+
+        // Fifty messages from one customer within a second. WeCom allows 5 messages after the customer's last, so an
+        // answer each is impossible; messages that come before the answer to an earlier one go to the assistant together.
+        // Each is stored and forwarded once and given to the assistant once; every answer reaches the customer; nothing
+        // is sent past WeCom's budget.
+        var questions = Enumerable.Range(0, 50).Select(i => $"Rapid question {i:00}").ToList();
+        await Task.WhenAll(questions.Select(q => ActAsync(hub, "wmCustomerKai", "say", new { text = q })));
+        await HubSandbox.WaitUntilAsync(() => questions.All(q => Received(hub, "wmCustomerKai").Any(m => m.Text.Contains(q, StringComparison.Ordinal))),
+            "every one of Kai's fifty messages answered", seconds: 120);
+        await HubSandbox.WaitUntilAsync(() => driver.TurnsAsync().GetAwaiter().GetResult().Where(t => t.Question.Contains("Rapid question", StringComparison.Ordinal))
+            .All(t => t.Status != AssistantTurnStatus.Queued && t.Status != AssistantTurnStatus.Answering), "Kai's turns ended", seconds: 60);
+        List<AssistantTurnRow> kaiTurns = [.. (await driver.TurnsAsync()).Where(t => t.Question.Contains("Rapid question", StringComparison.Ordinal))];
+        kaiTurns.ShouldAllBe(t => t.Status == AssistantTurnStatus.Answered);
+        kaiTurns.Count.ShouldBeLessThan(50, "messages that came while an answer was on its way went together");
+        questions.ShouldAllBe(q => kaiTurns.Count(t => t.Question.Contains(q, StringComparison.Ordinal)) == 1);
+        var kaiReceived = Received(hub, "wmCustomerKai");
+        questions.ShouldAllBe(q => kaiReceived.Count(m => m.Text.Contains(q, StringComparison.Ordinal)) == 1);
+        kaiReceived.Count.ShouldBe(kaiTurns.Count, "one message per answer");
+        View(hub, "wmCustomerKai").GetProperty("sends_left").GetInt32().ShouldBeGreaterThanOrEqualTo(0);
+        var kai = (await StoredAsync(hub, Account)).Where(m => m.ExternalUserId == "wmCustomerKai" && m.Origin == KfOrigins.Customer).ToList();
+        kai.Count.ShouldBe(50);
+        kai.ShouldAllBe(m => m.Route == KfRoutes.Assistant);
+        await HubSandbox.WaitUntilAsync(() => ForwardedAsync(hub).GetAwaiter().GetResult().Count(f => f.Body.Contains("Rapid question", StringComparison.Ordinal)
+            && f.Body.Contains("\"origin\":\"customer\"", StringComparison.Ordinal)) == 50, "Kai's fifty messages forwarded once each", seconds: 30);
     }
 
     [Fact]
@@ -226,6 +341,26 @@ public sealed class HubAssistantWeComCustomerServiceTests
         var problems = (await tooLong.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("field").GetString()).ToList();
         problems.ShouldBe(["welcome_message", "handover_words"], ignoreOrder: true);
 
+        using var badRules = await admin.PutAsJsonAsync("/api/v1/wecom/apps/wecom-sandbox/customer-service/accounts/wkSecondAccount",
+            new { handover_button = new string('人', 50), handover_after_answers = 101 });
+        badRules.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await badRules.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("field").GetString())
+            .ShouldBe(["handover_button", "handover_after_answers"], ignoreOrder: true);
+
+        // A welcome of 1,500 bytes is fine alone; with a button it must go as a menu, which holds 1,024.
+        using (var created = await admin.PutAsJsonAsync("/api/v1/wecom/apps/wecom-sandbox/customer-service/accounts/wkSecondAccount", new { welcome_message = new string('w', 1500) }))
+        {
+            created.StatusCode.ShouldBe(HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
+        }
+
+        using var withButton = await admin.PutAsJsonAsync("/api/v1/wecom/apps/wecom-sandbox/customer-service/accounts/wkSecondAccount", new { handover_button = "转人工" });
+        withButton.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var menuProblem = await withButton.Content.ReadAsStringAsync();
+        menuProblem.ShouldContain("welcome_message");
+        menuProblem.ShouldContain("1024 bytes");
+        (await admin.GetFromJsonAsync<JsonElement>("/api/v1/wecom/apps/wecom-sandbox/customer-service/accounts/wkSecondAccount"))
+            .TryGetProperty("handover_button", out _).ShouldBeFalse("a refused change keeps nothing");
+
         using var notWeCom = await admin.PutAsJsonAsync("/api/v1/wecom/apps/no-such-app/customer-service/accounts/wkSecondAccount", new { });
         notWeCom.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await notWeCom.Content.ReadAsStringAsync()).ShouldContain("is not a stored WeCom app");
@@ -265,6 +400,10 @@ public sealed class HubAssistantWeComCustomerServiceTests
     /// <summary>How many answers to <paramref name="question"/> reached the customer (the Emulator's AI backend echoes the question).</summary>
     private static int Answers(HubSandbox hub, string customer, string question) =>
         Received(hub, customer).Count(m => m.Text.Contains("You asked: " + question, StringComparison.Ordinal));
+
+    /// <summary>The stored text of a customer's message.</summary>
+    private static string? KfRowText(HubSandbox hub, KfMessageRow row) =>
+        row.Content is { } c ? KfItems.Read(hub.Host.Services.GetRequiredService<Larkway.Hub.Platform.DataProtection.HubSecretProtector>().Unprotect(c)).Text : null;
 
     private static async Task<List<KfMessageRow>> StoredAsync(HubSandbox hub, string account)
     {
