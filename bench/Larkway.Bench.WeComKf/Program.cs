@@ -17,14 +17,15 @@ using Larkway.Emulator.Hosting;
 // sandbox's customer-service account served). Two waves of --customers customers (default 1,000) each write one message
 // at once (--concurrency control requests at a time; each returns once the Hub answered WeCom's callback): the first
 // undisturbed, the second with the Hub killed (SIGKILL) once half its answers are on the customers' pages and started
-// again on the same database and address. Per wave: message → answer on the customer's page (p50, p99; the answer's time
-// is the Emulator's record of the send_msg, on this process's clock), sync_msg calls and all WeCom calls per message (the
-// Hub's larkway.wecom.calls), customers with no answer (lost) and with more than one (duplicated). Not a test:
-// bench/wecom-kf.sh.
+// again on the same database and address. Then --down-customers (default 10) write while the Hub is down for --down
+// seconds (default 15, past WeCom's callback retries), and nobody after them. Per wave: message → answer on the
+// customer's page (p50, p99; the answer's time is the Emulator's record of the send_msg, on this process's clock),
+// sync_msg calls and all WeCom calls per message (the Hub's larkway.wecom.calls), customers with no answer (lost) and
+// with more than one (duplicated). Not a test: bench/wecom-kf.sh.
 var options = KfBenchOptions.Parse(args);
 if (options is null)
 {
-    await Console.Error.WriteLineAsync("usage: Larkway.Bench.WeComKf --hub-dll <path> [--customers 1000] [--concurrency 64] [--patience 120] [--settle 15] [--answer-words 8] [--markdown <path>] [--work <dir>]");
+    await Console.Error.WriteLineAsync("usage: Larkway.Bench.WeComKf --hub-dll <path> [--customers 1000] [--concurrency 64] [--patience 120] [--settle 15] [--answer-words 8] [--down-customers 10] [--down 15] [--markdown <path>] [--work <dir>]");
     return 2;
 }
 
@@ -45,6 +46,7 @@ var hub = BenchHub.Start(options.HubDll, emulator, work, adminKey, settings, out
 using var stop = PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => BenchHub.Stop(hub));
 using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, _ => BenchHub.Stop(hub));
 var waves = new List<WaveResult>();
+string? afterDown = null;
 var load = LoadAverage();
 try
 {
@@ -91,13 +93,51 @@ try
         throw new TimeoutException("the warm-up customer got no answer within 2 minutes; see hub.log");
     }
 
-    foreach (var (name, kill) in new[] { ("A", false), ("B", true) })
+    var plan = new List<(string Name, string Label, int Customers, Disruption? Disruption)>
     {
-        var label = kill ? "Hub killed at half" : "undisturbed";
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wave {name} ({label}): {options.Customers} customers, {options.Concurrency} at a time; load average {LoadAverage()}"));
-        var wave = new Wave(name, label, options, control, url, adminKey, LoadAverage());
-        waves.Add(await wave.RunAsync(kill ? RestartAsync : null));
+        ("A", "undisturbed", options.Customers, null),
+        ("B", "Hub killed at half", options.Customers, new Disruption(DisruptionKind.AtHalfAnswered, KillAsync, StartAgainAsync)),
+    };
+    if (options.DownCustomers > 0)
+    {
+        plan.Add(("C", string.Create(CultureInfo.InvariantCulture, $"written while the Hub was down ({options.Down} s)"), options.DownCustomers,
+            new Disruption(DisruptionKind.WhileWriting, KillAsync, StartAgainAsync)));
+    }
+
+    foreach (var (name, label, count, disruption) in plan)
+    {
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wave {name} ({label}): {count} customers, {options.Concurrency} at a time; load average {LoadAverage()}"));
+        var wave = new Wave(name, label, count, options, control, url, adminKey, LoadAverage());
+        waves.Add(await wave.RunAsync(disruption));
         Console.WriteLine(waves[^1].Line);
+    }
+
+    // What the messages written while the Hub was down wait for: the next callback of the account, from anyone.
+    if (waves[^1] is { Kind: DisruptionKind.WhileWriting, Lost: > 0 } stranded)
+    {
+        var next = new Customer("wmBenchNext00001", "Next0", "Next customer: when do you open?");
+        var clock = Stopwatch.StartNew();
+        await next.SayAsync(control);
+        var recovered = 0;
+        while (clock.Elapsed < TimeSpan.FromSeconds(options.Patience))
+        {
+            recovered = 0;
+            foreach (var id in stranded.LostCustomers)
+            {
+                recovered += (await Page.ReadAsync(control, id)).Answers.Count > 0 ? 1 : 0;
+            }
+
+            if (recovered == stranded.Lost)
+            {
+                break;
+            }
+
+            await Task.Delay(500);
+        }
+
+        afterDown = string.Create(CultureInfo.InvariantCulture,
+            $"- Then one more customer wrote, with the Hub up: {recovered} of the {stranded.Lost} customers written while it was down had an answer {clock.Elapsed.TotalSeconds:F1} s later.");
+        Console.WriteLine(afterDown);
     }
 }
 finally
@@ -122,6 +162,11 @@ foreach (var w in waves)
     report.AppendLine(w.Notes);
 }
 
+if (afterDown is not null)
+{
+    report.AppendLine(afterDown);
+}
+
 Console.WriteLine(report.ToString());
 if (options.Markdown is { } path)
 {
@@ -130,15 +175,19 @@ if (options.Markdown is { } path)
 
 return waves.All(w => w.Lost == 0 && w.Duplicated == 0) ? 0 : 1;
 
-// Kills the Hub (SIGKILL, the whole tree) and starts it again on the same folder, database and address.
-async Task<Process> RestartAsync()
+// Kills the Hub (SIGKILL, the whole tree).
+async Task KillAsync()
 {
     hub.Kill(entireProcessTree: true);
     await hub.WaitForExitAsync();
+}
+
+// Starts the Hub again on the same folder, database and address (WeCom's callback URL points there).
+async Task StartAgainAsync()
+{
     hub = BenchHub.Start(options.HubDll, emulator, work, adminKey, new Dictionary<string, string>(settings) { ["ASPNETCORE_URLS"] = url.ToString() }, out _);
     using var restarted = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(60) };
     await BenchHub.WaitHealthyAsync(restarted, hub);
-    return hub;
 }
 
 // The account's first pull has ended (its cursor is past what WeCom kept), and the next whole second has begun.
@@ -219,21 +268,31 @@ internal sealed record Page(IReadOnlyList<(string Text, DateTimeOffset At)> Answ
     }
 }
 
+/// <summary>When a wave's Hub is killed: once half the answers are on the pages, or before anyone writes (started again <c>--down</c> seconds later).</summary>
+internal enum DisruptionKind
+{
+    AtHalfAnswered,
+    WhileWriting,
+}
+
+/// <summary>A wave's kill and the start after it.</summary>
+internal sealed record Disruption(DisruptionKind Kind, Func<Task> Kill, Func<Task> Start);
+
 /// <summary>
 /// One wave: every customer writes at once; their pages are read until each shows an answer (the answer's time is the
-/// Emulator's, so how often the pages are read does not change the figures), with the Hub killed once half have one
-/// when <c>restart</c> is given; then, after a settling wait, every page once more for what arrived twice.
+/// Emulator's, so how often the pages are read does not change the figures), with the Hub killed as the disruption
+/// says; then, after a settling wait, every page once more for what arrived twice.
 /// </summary>
-internal sealed class Wave(string name, string label, KfBenchOptions options, HttpClient control, Uri hubUrl, string adminKey, string load)
+internal sealed class Wave(string name, string label, int count, KfBenchOptions options, HttpClient control, Uri hubUrl, string adminKey, string load)
 {
     private static readonly Regex CallLine = new(@"^larkway_wecom_calls(?:_total)?(\{.*\})? ([0-9.eE+]+)\s*$", RegexOptions.Multiline);
 
     private readonly ConcurrentDictionary<string, DateTimeOffset> _said = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DateTimeOffset> _answered = new(StringComparer.Ordinal);
 
-    public async Task<WaveResult> RunAsync(Func<Task<Process>>? restart)
+    public async Task<WaveResult> RunAsync(Disruption? disruption)
     {
-        var customers = Enumerable.Range(1, options.Customers)
+        var customers = Enumerable.Range(1, count)
             .Select(i => string.Create(CultureInfo.InvariantCulture, $"{name}{i:D5}"))
             .Select(tag => new Customer("wmBench" + tag, tag, $"Customer {tag} asks: when do you open?"))
             .ToList();
@@ -244,6 +303,16 @@ internal sealed class Wave(string name, string label, KfBenchOptions options, Ht
         var notDelivered = 0;
         var written = 0;
         var sayTimes = new ConcurrentBag<double>();
+        DateTimeOffset? killedAt = null;
+        var downClock = new Stopwatch();
+        if (disruption is { Kind: DisruptionKind.WhileWriting })
+        {
+            // Down before anyone writes: every callback of the wave fails, WeCom's retries included.
+            calls.Killed();
+            await disruption.Kill();
+            (killedAt, downClock) = (DateTimeOffset.UtcNow, Stopwatch.StartNew());
+        }
+
         var start = DateTimeOffset.UtcNow;
         var saying = Parallel.ForEachAsync(customers, new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency }, async (customer, _) =>
         {
@@ -261,7 +330,6 @@ internal sealed class Wave(string name, string label, KfBenchOptions options, Ht
 
         // The pages of the customers who wrote and have no answer yet, read about once a second, until all have one or
         // none came for `patience`; the kill when half have one.
-        DateTimeOffset? killedAt = null;
         TimeSpan? down = null;
         var answeredAtKill = 0;
         var saidAtKill = 0;
@@ -286,26 +354,36 @@ internal sealed class Wave(string name, string label, KfBenchOptions options, Ht
                 lastProgress.Restart();
             }
 
-            if (restart is not null && killedAt is null && _answered.Count >= options.Customers / 2)
+            if (disruption is { Kind: DisruptionKind.WhileWriting } && down is null && saying.IsCompleted && downClock.Elapsed >= TimeSpan.FromSeconds(options.Down))
+            {
+                await disruption.Start();
+                down = downClock.Elapsed;
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {Volatile.Read(ref written)} written while the Hub was down; healthy again {down.Value.TotalSeconds:F1} s after the kill"));
+                lastProgress.Restart();
+                continue;
+            }
+
+            if (disruption is { Kind: DisruptionKind.AtHalfAnswered } && killedAt is null && _answered.Count >= count / 2)
             {
                 (killedAt, answeredAtKill, saidAtKill) = (DateTimeOffset.UtcNow, _answered.Count, Volatile.Read(ref written));
                 calls.Killed();
                 var clock = Stopwatch.StartNew();
-                await restart();
+                await disruption.Kill();
+                await disruption.Start();
                 down = clock.Elapsed;
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  killed the Hub with {answeredAtKill} answered; healthy again after {down.Value.TotalSeconds:F1} s"));
                 lastProgress.Restart();
                 continue;
             }
 
-            if (saying.IsCompleted && _answered.Count == options.Customers)
+            if (saying.IsCompleted && _answered.Count == count)
             {
                 break;
             }
 
-            if (saying.IsCompleted && lastProgress.Elapsed > TimeSpan.FromSeconds(options.Patience))
+            if (saying.IsCompleted && (disruption is not { Kind: DisruptionKind.WhileWriting } || down is not null) && lastProgress.Elapsed > TimeSpan.FromSeconds(options.Patience))
             {
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  no new answer for {options.Patience} s: {options.Customers - _answered.Count} customers without one"));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  no new answer for {options.Patience} s: {count - _answered.Count} customers without one"));
                 break;
             }
 
@@ -334,15 +412,17 @@ internal sealed class Wave(string name, string label, KfBenchOptions options, Ht
             Name: name,
             Label: label,
             Load: load,
-            Customers: options.Customers,
+            Customers: count,
             Latencies: latencies,
             SayTimes: [.. sayTimes],
             AllAnswered: allAnswered,
             Calls: calls,
             NotDelivered: notDelivered,
             Lost: unanswered.Count,
+            LostCustomers: [.. unanswered.Select(c => c.Id)],
             ToldToAskAgain: unanswered.Count(c => pages[c.Id].Answers.Count > 0),
             Duplicated: customers.Count(c => pages[c.Id].Answers.Count > 1),
+            Kind: disruption?.Kind,
             KilledAfter: killedAt - start,
             AnsweredAtKill: answeredAtKill,
             SaidAtKill: saidAtKill,
@@ -423,7 +503,7 @@ internal sealed class CallCount(Dictionary<string, double> start)
 /// <summary>One wave's figures.</summary>
 internal sealed record WaveResult(
     string Name, string Label, string Load, int Customers, IReadOnlyList<double> Latencies, IReadOnlyList<double> SayTimes, TimeSpan AllAnswered,
-    CallCount Calls, int NotDelivered, int Lost, int ToldToAskAgain, int Duplicated, TimeSpan? KilledAfter, int AnsweredAtKill, int SaidAtKill, TimeSpan? Down)
+    CallCount Calls, int NotDelivered, int Lost, IReadOnlyList<string> LostCustomers, int ToldToAskAgain, int Duplicated, DisruptionKind? Kind, TimeSpan? KilledAfter, int AnsweredAtKill, int SaidAtKill, TimeSpan? Down)
 {
     public double SyncPerMessage => Calls.Total.Where(p => p.Key.EndsWith("/sync_msg", StringComparison.Ordinal)).Sum(p => p.Value) / Customers;
 
@@ -438,8 +518,12 @@ internal sealed record WaveResult(
         {
             var text = new StringBuilder();
             text.Append(CultureInfo.InvariantCulture, $"- {Label} (load average {Load} at its start): the customers' requests (each until the Hub answered WeCom's callback) took p50 {Quantile(SayTimes, 0.5):N0} ms, p99 {Quantile(SayTimes, 0.99):N0} ms; ");
-            text.Append("WeCom calls by path: ").AppendJoin(", ", Calls.Total.OrderByDescending(p => p.Value).Select(p => string.Create(CultureInfo.InvariantCulture, $"`{p.Key}` {p.Value:N0}"))).Append('.');
-            if (KilledAfter is { } killed)
+            text.Append("WeCom calls by path: ").Append(Calls.Total.Count == 0 ? "none" : string.Join(", ", Calls.Total.OrderByDescending(p => p.Value).Select(p => string.Create(CultureInfo.InvariantCulture, $"`{p.Key}` {p.Value:N0}")))).Append('.');
+            if (Kind == DisruptionKind.WhileWriting)
+            {
+                text.Append(CultureInfo.InvariantCulture, $" The Hub was killed before the first customer wrote and healthy again {Down?.TotalSeconds:F1} s later, after the last customer's request had ended (WeCom's callback retries given up).");
+            }
+            else if (KilledAfter is { } killed)
             {
                 text.Append(CultureInfo.InvariantCulture, $" Killed {killed.TotalSeconds:F1} s into the wave with {AnsweredAtKill:N0} answered and {SaidAtKill:N0} of the messages written (their callbacks answered); healthy again {Down?.TotalSeconds:F1} s later. Calls the killed Hub made in its last second are not counted.");
             }
@@ -469,7 +553,7 @@ internal sealed record WaveResult(
 }
 
 /// <summary>Command-line options.</summary>
-internal sealed record KfBenchOptions(string HubDll, int Customers, int Concurrency, int Patience, int Settle, int AnswerWords, string? Markdown, string? Work)
+internal sealed record KfBenchOptions(string HubDll, int Customers, int Concurrency, int Patience, int Settle, int AnswerWords, int DownCustomers, int Down, string? Markdown, string? Work)
 {
     public static KfBenchOptions? Parse(string[] args)
     {
@@ -480,7 +564,7 @@ internal sealed record KfBenchOptions(string HubDll, int Customers, int Concurre
             var concurrency = values.Int("concurrency") ?? 64;
             return customers >= 2 && concurrency >= 1
                 ? new KfBenchOptions(values.Required("hub-dll"), customers, concurrency, values.Int("patience") ?? 120, values.Int("settle") ?? 15,
-                    values.Int("answer-words") ?? 8, values.Optional("markdown"), values.Optional("work"))
+                    values.Int("answer-words") ?? 8, values.Int("down-customers") ?? 10, values.Int("down") ?? 15, values.Optional("markdown"), values.Optional("work"))
                 : null;
         }
         catch (ArgumentException)
