@@ -5,7 +5,9 @@
 # Emulator's fake Dify and the sandbox's customer-service account served. Two waves of --customers customers (default
 # 1,000) each write one message at once (--concurrency requests at a time): the first undisturbed, the second with the
 # Hub killed (SIGKILL) once half the answers are on the customers' pages and started again on the same database and
-# address. Prints message → answer p50/p99, sync_msg calls and WeCom calls per message, lost and duplicated answers.
+# address. Then --down-customers (default 10) write while the Hub is down for --down seconds (default 15, past WeCom's
+# callback retries), and one more customer after it is back. Prints message → answer p50/p99, sync_msg calls and WeCom
+# calls per message, lost and duplicated answers; exits 1 when an answer was lost or duplicated (the table is kept).
 # Arguments go to the driver, e.g.:  bench/wecom-kf.sh --customers 1000 --concurrency 64
 # WECOM_KF_HUB_DLL=<path> runs another build of the Hub.
 set -euo pipefail
