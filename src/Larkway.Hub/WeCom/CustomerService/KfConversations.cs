@@ -1,4 +1,5 @@
 using Larkway.Hub.Platform;
+using System.Collections.Concurrent;
 using System.Text.Json;
 using Larkway.Channels.Messages;
 using Larkway.Hub.Assistants.Routing;
@@ -31,60 +32,73 @@ internal sealed partial class KfConversations(
     ILogger<KfConversations> logger)
 {
     /// <summary>
-    /// Acts on every waiting item of <paramref name="account"/>; true when some were left waiting because the assistant is
-    /// still answering their customer (the caller looks again soon).
+    /// Acts on every waiting item of <paramref name="account"/>: each customer's in WeCom's order, several customers at once
+    /// (<see cref="KfOptions.ActConcurrency"/>). True when some were left waiting because the assistant is still answering
+    /// their customer (the caller looks again soon).
     /// </summary>
     public async Task<bool> ActOnWaitingAsync(KfAccountRow account, WeComCustomerServiceClient client, CancellationToken cancellationToken)
     {
         // Customers whose previous answer is still coming: their items wait, in order, to go to the assistant together.
-        var busy = new HashSet<string>(StringComparer.Ordinal);
+        var busy = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
         while (true)
         {
             List<KfMessageRow> waiting;
-            var held = busy.ToList();
+            var held = busy.Keys.ToList();
             var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
             await using (db.ConfigureAwait(false))
             {
                 waiting = await db.Set<KfMessageRow>().AsNoTracking()
                     .Where(m => m.App == account.App && m.OpenKfId == account.OpenKfId && m.Route == KfRoutes.Waiting && (m.ExternalUserId == null || !held.Contains(m.ExternalUserId)))
-                    .OrderBy(m => m.Id).Take(100).ToListAsync(cancellationToken).ConfigureAwait(false);
+                    .OrderBy(m => m.Id).Take(BatchSize).ToListAsync(cancellationToken).ConfigureAwait(false);
             }
 
             if (waiting.Count == 0)
             {
-                return busy.Count > 0;
+                return !busy.IsEmpty;
             }
 
-            var batch = new KfBatch(waiting, busy);
-            foreach (var item in waiting)
+            // Order matters within a customer's conversation only; events that name no customer keep theirs too.
+            var conversations = waiting.GroupBy(m => m.ExternalUserId ?? "", StringComparer.Ordinal).Select(g => new KfBatch([.. g], busy));
+            await Parallel.ForEachAsync(conversations, new ParallelOptions { MaxDegreeOfParallelism = options.Value.ActConcurrency, CancellationToken = cancellationToken },
+                async (batch, ct) => await ActOnConversationAsync(account, client, batch, ct).ConfigureAwait(false)).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Items acted on per read of the waiting ones.</summary>
+    private const int BatchSize = 200;
+
+    /// <summary>Acts on one customer's waiting items in order, until they are done or the customer is waiting for an answer.</summary>
+    private async Task ActOnConversationAsync(KfAccountRow account, WeComCustomerServiceClient client, KfBatch batch, CancellationToken cancellationToken)
+    {
+        foreach (var item in batch.Waiting)
+        {
+            if (batch.Routed.Contains(item.Id))
             {
-                if (batch.Routed.Contains(item.Id) || (item.ExternalUserId is { } customer && busy.Contains(customer)))
-                {
-                    continue;
-                }
+                continue;
+            }
 
-                if (await ActAsync(account, client, item, batch, cancellationToken).ConfigureAwait(false) is not { } route)
-                {
-                    continue;
-                }
+            if (await ActAsync(account, client, item, batch, cancellationToken).ConfigureAwait(false) is not { } route)
+            {
+                // Busy: the rest of this customer's items wait with it.
+                return;
+            }
 
-                db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-                await using (db.ConfigureAwait(false))
-                {
-                    await db.Set<KfMessageRow>().Where(m => m.Id == item.Id && m.Route == KfRoutes.Waiting)
-                        .ExecuteUpdateAsync(s => s.SetProperty(m => m.Route, route), cancellationToken).ConfigureAwait(false);
-                }
+            var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+            await using (db.ConfigureAwait(false))
+            {
+                await db.Set<KfMessageRow>().Where(m => m.Id == item.Id && m.Route == KfRoutes.Waiting)
+                    .ExecuteUpdateAsync(s => s.SetProperty(m => m.Route, route), cancellationToken).ConfigureAwait(false);
+            }
 
-                if (item.Origin == KfOrigins.Customer)
-                {
-                    telemetry.Routed(account.App, route);
-                }
+            if (item.Origin == KfOrigins.Customer)
+            {
+                telemetry.Routed(account.App, route);
             }
         }
     }
 
-    /// <summary>What a pass over waiting items knows: the items, those already routed with another, the busy customers.</summary>
-    private sealed record KfBatch(List<KfMessageRow> Waiting, HashSet<string> Busy)
+    /// <summary>One conversation's waiting items (a customer's, or the events that name none), those routed with another, the busy customers.</summary>
+    private sealed record KfBatch(List<KfMessageRow> Waiting, ConcurrentDictionary<string, bool> Busy)
     {
         public HashSet<long> Routed { get; } = [];
     }
@@ -130,7 +144,7 @@ internal sealed partial class KfConversations(
         {
             // Answering this message now would spend one of WeCom's five messages on it while the customer's next question
             // waits: it goes with whatever else they write meanwhile, once the answer before it is out.
-            batch.Busy.Add(customer);
+            batch.Busy[customer] = true;
             return null;
         }
 

@@ -33,6 +33,9 @@ public sealed class KfOptions : IQueueOptions, IValidatableObject
     /// <summary>Items asked for per <c>sync_msg</c> call, 1–1,000 (WeCom's maximum, and the default).</summary>
     public int PageSize { get; set; } = Larkway.WeCom.CustomerService.WeComCustomerServiceClient.MaxSyncLimit;
 
+    /// <summary>Customers of one account whose pulled messages are acted on at once (each customer's in order). Default 8.</summary>
+    public int ActConcurrency { get; set; } = 8;
+
     /// <summary>Pages one claim pulls before it gives the worker to other accounts (it continues from its cursor). Default 20.</summary>
     public int PagesPerClaim { get; set; } = 20;
 
@@ -75,6 +78,11 @@ public sealed class KfOptions : IQueueOptions, IValidatableObject
         if (HandoverSignal is { Length: > 64 } || (HandoverSignal is { Length: > 0 } && string.IsNullOrWhiteSpace(HandoverSignal)))
         {
             yield return new($"{SectionName}:HandoverSignal must be 1–64 characters that an answer would not hold by chance (default [[handover]]), or empty for none.", [nameof(HandoverSignal)]);
+        }
+
+        if (ActConcurrency is < 1 or > 64)
+        {
+            yield return new($"{SectionName}:ActConcurrency must be from 1 to 64.", [nameof(ActConcurrency)]);
         }
 
         if (SweepInterval < TimeSpan.FromSeconds(10))
