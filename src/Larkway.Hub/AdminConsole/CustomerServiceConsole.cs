@@ -45,8 +45,10 @@ internal sealed record CustomerServiceAccountView(
 /// <param name="WindowUntil">Until when it may send them.</param>
 /// <param name="LastCustomerAt">When the customer last wrote.</param>
 /// <param name="Handovers">Times handed to people.</param>
+/// <param name="Name">The customer's name as the platform gives it (a nickname), when it does.</param>
 internal sealed record CustomerServiceSessionView(
-    string App, string Account, string Customer, string State, string? Servicer, int SendsLeft, DateTimeOffset? WindowUntil, DateTimeOffset? LastCustomerAt, int Handovers)
+    string App, string Account, string Customer, string State, string? Servicer, int SendsLeft, DateTimeOffset? WindowUntil, DateTimeOffset? LastCustomerAt, int Handovers,
+    string? Name = null)
 {
     /// <summary>The console's address of the transcript.</summary>
     public string TranscriptPath => $"/console/customer-service/{Uri.EscapeDataString(App)}/{Uri.EscapeDataString(Account)}/{Uri.EscapeDataString(Customer)}";

@@ -251,6 +251,7 @@ internal static class LogEvents
     public const int WeComKfMoveRefused = 5276;
     public const int WeComKfDeliveryFailed = 5277;
     public const int WeComKfPullFailed = 5278;
+    public const int WeComKfNicknamesNotRead = 5279;
 
     // Assistants (Assistants/): 5300–5399.
     public const int AssistantCreated = 5300;

@@ -23,6 +23,7 @@ public static class HubWeComCustomerServiceExtensions
         services.TryAddSingleton<KfConversations>();
         services.TryAddSingleton<KfPullRequests>();
         services.TryAddSingleton<KfAccountSettings>();
+        services.TryAddSingleton<KfNicknames>();
         services.TryAddSingleton<KfConsoleQueries>();
         services.TryAddSingleton<Larkway.Hub.AdminConsole.ICustomerServiceConsole>(sp => sp.GetRequiredService<KfConsoleQueries>());
         services.AddHubQueue<KfAccountRow, KfPull>(KfPull.QueueName, sp => sp.GetRequiredService<IOptions<KfOptions>>().Value);

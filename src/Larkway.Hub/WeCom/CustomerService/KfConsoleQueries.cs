@@ -7,7 +7,8 @@ using Microsoft.EntityFrameworkCore;
 namespace Larkway.Hub.WeCom.CustomerService;
 
 /// <summary>What the console's Customer service pages read of WeCom's: the accounts, their sessions, a customer's transcript (masked).</summary>
-internal sealed class KfConsoleQueries(IDbContextFactory<HubDbContext> contexts, HubDatabaseInitializer initializer, HubSecretProtector protector) : AdminConsole.ICustomerServiceConsole
+internal sealed class KfConsoleQueries(IDbContextFactory<HubDbContext> contexts, HubDatabaseInitializer initializer, HubSecretProtector protector, KfNicknames nicknames)
+    : AdminConsole.ICustomerServiceConsole
 {
     /// <summary>Longest transcript shown (the newest lines).</summary>
     public const int MaxTranscriptLines = 500;
@@ -57,7 +58,17 @@ internal sealed class KfConsoleQueries(IDbContextFactory<HubDbContext> contexts,
         await using (db.ConfigureAwait(false))
         {
             var rows = await db.Set<KfSessionRow>().AsNoTracking().OrderByDescending(s => s.Id).Take(limit * 4).ToListAsync(cancellationToken).ConfigureAwait(false);
-            return [.. rows.OrderByDescending(s => s.UpdatedAt).Take(limit).Select(View)];
+            var shown = rows.OrderByDescending(s => s.UpdatedAt).Take(limit).ToList();
+            var names = new Dictionary<(string, string), string>();
+            foreach (var app in shown.GroupBy(s => s.App))
+            {
+                foreach (var (customer, name) in await nicknames.GetAsync(app.Key, app.Select(s => s.ExternalUserId), cancellationToken).ConfigureAwait(false))
+                {
+                    names[(app.Key, customer)] = name;
+                }
+            }
+
+            return [.. shown.Select(s => View(s) with { Name = names.GetValueOrDefault((s.App, s.ExternalUserId)) })];
         }
     }
 
@@ -70,7 +81,7 @@ internal sealed class KfConsoleQueries(IDbContextFactory<HubDbContext> contexts,
         {
             return await db.Set<KfSessionRow>().AsNoTracking()
                 .SingleOrDefaultAsync(s => s.App == app && s.OpenKfId == account && s.ExternalUserId == customer, cancellationToken).ConfigureAwait(false) is { } row
-                ? View(row)
+                ? View(row) with { Name = (await nicknames.GetAsync(app, [customer], cancellationToken).ConfigureAwait(false)).GetValueOrDefault(customer) }
                 : null;
         }
     }
@@ -108,7 +119,7 @@ internal sealed class KfConsoleQueries(IDbContextFactory<HubDbContext> contexts,
         var did = m.Origin != KfOrigins.Customer ? null : m.Route switch
         {
             KfRoutes.Assistant => "answered by the assistant",
-            KfRoutes.Handover => "asked for a person: handed over",
+            KfRoutes.Handover => "handed to people",
             KfRoutes.People => "left to people",
             KfRoutes.History => "history (from before the account was added)",
             KfRoutes.Unanswered => "not answered (account off, or no assistant)",

@@ -72,6 +72,11 @@ public sealed class HubAssistantWeComCustomerServiceTests
         forwarded.ShouldAllBe(f => !f.Body.Contains("welcome_code"));
         forwarded.Select(f => f.Id).Distinct().Count().ShouldBe(forwarded.Count);
 
+        // The console names her as WeChat does (customer/batchget's nickname).
+        var console = hub.Host.Services.GetRequiredService<Larkway.Hub.AdminConsole.ICustomerServiceConsole>();
+        (await console.SessionsAsync(50, CancellationToken.None)).Single(v => v.Customer == "wmCustomerAnna").Name.ShouldBe("Anna");
+        (await console.SessionAsync("wecom-sandbox", Account, "wmCustomerAnna", CancellationToken.None))!.Name.ShouldBe("Anna");
+
         // An unknown account's callback asks for nothing.
         (await requests.RequestAsync("wecom-sandbox", "wkNotServedByTheHub0001", null, CancellationToken.None)).ShouldBeFalse();
     }
