@@ -124,6 +124,58 @@ public sealed partial class HubWeComReplicaTests
         ((long)(await duplicates.ExecuteScalarAsync())!).ShouldBe(0L, "no item stored twice");
     }
 
+    [Fact]
+    public async Task A_customers_answer_cut_short_by_a_SIGKILL_is_answered_again_once_and_never_with_ask_again()
+    {
+        using var admin = fixture.Admin(0);
+        await ServeKfAccountAsync(admin);
+        using var control = new HttpClient { BaseAddress = fixture.Emulator.BaseUrl, Timeout = TimeSpan.FromSeconds(90) };
+
+        // A slow backend (about 10 s an answer), so the kill lands while the answer is being written; the class's other tests get theirs back.
+        var previous = await control.GetFromJsonAsync<JsonElement>("/_emulator/ai/settings");
+        previous = previous.TryGetProperty("data", out var data) ? data : previous;
+        (await control.PutAsJsonAsync("/_emulator/ai/settings", new { tokens_per_second = 4, answer_words = 40 })).EnsureSuccessStatusCode();
+        try
+        {
+            const string customer = "wmCutShort";
+            using (var said = await control.PostAsJsonAsync($"/_emulator/wecom/kf/{KfAccount}/customers/{customer}/say", new { text = "kfcut question of wmCutShort" }))
+            {
+                said.StatusCode.ShouldBe(HttpStatusCode.OK, await said.Content.ReadAsStringAsync());
+            }
+
+            // The replica answering holds the turn's lease: it is killed mid-answer; the others take the turn over.
+            await using var connection = new Npgsql.NpgsqlConnection(fixture.ConnectionString);
+            await connection.OpenAsync();
+            var owner = "";
+            await HubSandbox.WaitUntilAsync(() =>
+            {
+                using var read = new Npgsql.NpgsqlCommand("select lease_owner from assistant_turns where conversation_id like @c and turn_status = 'answering'", connection);
+                read.Parameters.AddWithValue("c", "%" + customer);
+                owner = read.ExecuteScalar() as string ?? "";
+                return owner.Length > 0;
+            }, "the customer's turn being answered", seconds: 60);
+            var pid = int.Parse(owner.Split('/')[1], CultureInfo.InvariantCulture);
+            var victim = Array.FindIndex(fixture.Replicas, r => r.ProcessId == pid);
+            victim.ShouldBeGreaterThanOrEqualTo(0, $"the answering replica ({owner}) is one of the three");
+            await fixture.Replicas[victim].KillAsync();
+            await fixture.RestartAsync(victim);
+
+            await HubSandbox.WaitUntilAsync(() => CustomerAnswers(control, customer, "kfcut") >= 1, "the answer after the kill", seconds: 120);
+            var received = (await control.GetFromJsonAsync<JsonElement>($"/_emulator/wecom/kf/{KfAccount}/customers/{customer}"))
+                .GetProperty("received").EnumerateArray().Select(m => m.GetProperty("content").GetRawText()).ToList();
+            received.Count(m => m.Contains("You asked: kfcut question of wmCutShort", StringComparison.Ordinal)).ShouldBe(1, "answered once");
+            received.ShouldNotContain(m => m.Contains("interrupted", StringComparison.OrdinalIgnoreCase), "a customer is never told to ask again");
+        }
+        finally
+        {
+            (await control.PutAsJsonAsync("/_emulator/ai/settings", new
+            {
+                tokens_per_second = previous.GetProperty("tokens_per_second").GetDouble(),
+                answer_words = previous.GetProperty("answer_words").GetInt32(),
+            })).EnsureSuccessStatusCode();
+        }
+    }
+
     /// <summary>What the Hub stored of <paramref name="customers"/>: their items' routes, their turns, the account's pull, the replicas' last lines.</summary>
     private async Task<string> KfStateAsync(List<string> customers)
     {

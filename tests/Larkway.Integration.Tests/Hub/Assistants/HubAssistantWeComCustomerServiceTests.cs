@@ -256,6 +256,25 @@ public sealed class HubAssistantWeComCustomerServiceTests
         kai.ShouldAllBe(m => m.Route == KfRoutes.Assistant);
         await HubSandbox.WaitUntilAsync(() => ForwardedAsync(hub).GetAwaiter().GetResult().Count(f => f.Body.Contains("Rapid question", StringComparison.Ordinal)
             && f.Body.Contains("\"origin\":\"customer\"", StringComparison.Ordinal)) == 50, "Kai's fifty messages forwarded once each", seconds: 30);
+
+        // Six more messages while the answer to a first is still being written (a slow backend): answered one by one they
+        // would need seven messages after the last, two more than WeCom allows. They wait, then go as one question.
+        await driver.SetAiAsync(new { tokens_per_second = 5, answer_words = 30 });
+        await ActAsync(hub, "wmCustomerLiv", "say", new { text = "Slow question 0" });
+        await HubSandbox.WaitUntilAsync(() => driver.TurnsAsync().GetAwaiter().GetResult()
+            .Any(t => t.Question.Contains("Slow question 0", StringComparison.Ordinal) && t.Status == AssistantTurnStatus.Answering), "the first answer being written", seconds: 60);
+        var more = Enumerable.Range(1, 6).Select(i => $"Slow question {i}").ToList();
+        foreach (var q in more)
+        {
+            await ActAsync(hub, "wmCustomerLiv", "say", new { text = q });
+        }
+
+        more.Insert(0, "Slow question 0");
+        await HubSandbox.WaitUntilAsync(() => more.All(q => Received(hub, "wmCustomerLiv").Any(m => m.Text.Contains(q, StringComparison.Ordinal))),
+            "every one of Liv's seven messages answered", seconds: 120);
+        var livTurns = (await driver.TurnsAsync()).Where(t => t.Question.Contains("Slow question", StringComparison.Ordinal)).ToList();
+        livTurns.Count.ShouldBe(2, "the first, then the six that came while it was answered");
+        Received(hub, "wmCustomerLiv").Count.ShouldBe(2);
     }
 
     [Fact]
