@@ -28,6 +28,7 @@ public static class HubWeComCustomerServiceExtensions
         services.TryAddSingleton<Larkway.Hub.AdminConsole.ICustomerServiceConsole>(sp => sp.GetRequiredService<KfConsoleQueries>());
         services.AddHubQueue<KfAccountRow, KfPull>(KfPull.QueueName, sp => sp.GetRequiredService<IOptions<KfOptions>>().Value);
         services.AddHubJob<KfSweep>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Larkway.Hub.Alerts.IRoomAlert, KfSendFailuresAlert>());
         return services;
     }
 

@@ -126,7 +126,9 @@ internal sealed class KfConsoleQueries(IDbContextFactory<HubDbContext> contexts,
             KfRoutes.Waiting => "waiting",
             _ => null,
         };
-        var problem = m.FailType is { } fail ? "not delivered: " + Larkway.WeCom.CustomerService.WeComKfFailTypes.Describe(fail) : null;
+        var problem = m.FailType is { } fail ? "not delivered: " + Larkway.WeCom.CustomerService.WeComKfFailTypes.Describe(fail)
+            : m.Route == KfRoutes.NotSent ? "not sent: " + (item.String("not_sent") ?? "refused")
+            : null;
         return new AdminConsole.CustomerServiceLineView(m.SentAt, m.Origin, from, shown, did, problem, m.Recalled);
     }
 

@@ -85,8 +85,9 @@ internal static class KfItems
         }
     }
 
-    /// <summary>How a Hub message is kept: its text.</summary>
-    public static string Sent(string text) => new JsonObject { ["text"] = text }.ToJsonString();
+    /// <summary>How a Hub message is kept: its text, and why it did not go when it did not.</summary>
+    public static string Sent(string text, string? notSent = null) =>
+        (notSent is null ? new JsonObject { ["text"] = text } : new JsonObject { ["text"] = text, ["not_sent"] = notSent }).ToJsonString();
 
     private static void Put(JsonObject o, string name, string? value)
     {

@@ -213,6 +213,9 @@ public static class KfRoutes
 
     /// <summary>Sent by the Hub.</summary>
     public const string Sent = "sent";
+
+    /// <summary>The Hub's message that did not go: WeCom refused it, or the session's budget was used up (the reason kept with it).</summary>
+    public const string NotSent = "not_sent";
 }
 
 /// <summary>What handed a customer to people, as the <c>wecom.kf.session</c> webhook's <c>trigger</c> names it.</summary>

@@ -55,6 +55,12 @@ internal sealed partial class KfSender(
         {
             LogNotSent(logger, openKfId, app, budget.Refusal ?? "");
             telemetry.SendRefused(app, "budget");
+            if (budget.Refusal != KfBudget.HeldByPeople)
+            {
+                // Kept for the transcript and the alert: the customer is owed an answer. (A person holding the session is not a failure.)
+                await KeepAsync(app, openKfId, customer, NotSentIdOf(key), text, cancellationToken, notSent: budget.Refusal).ConfigureAwait(false);
+            }
+
             return 0;
         }
 
@@ -81,6 +87,8 @@ internal sealed partial class KfSender(
             {
                 LogRefused(logger, openKfId, app, ex.Code, ex.Message);
                 telemetry.SendRefused(app, ex.Code);
+                await KeepAsync(app, openKfId, customer, NotSentIdOf(msgId), string.Join("\n\n", parts.Skip(i)), cancellationToken, notSent: $"WeCom refused it ({ex.Code}: {ex.Message})")
+                    .ConfigureAwait(false);
                 return sent;
             }
 
@@ -144,7 +152,10 @@ internal sealed partial class KfSender(
         return parts.Count <= count ? parts : [.. parts.Take(count - 1), CutNotice];
     }
 
-    private async Task KeepAsync(string app, string openKfId, string? customer, string msgId, string text, CancellationToken cancellationToken)
+    /// <summary>The id a message that did not go is kept under: never one WeCom could give the message itself.</summary>
+    private static string NotSentIdOf(string key) => "x" + MsgIdOf("not-sent:" + key, 0)[1..];
+
+    private async Task KeepAsync(string app, string openKfId, string? customer, string msgId, string text, CancellationToken cancellationToken, string? notSent = null)
     {
         var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         await using (db.ConfigureAwait(false))
@@ -153,11 +164,11 @@ internal sealed partial class KfSender(
             var row = new KfMessageRow
             {
                 App = app, OpenKfId = openKfId, MsgId = msgId, ExternalUserId = customer, Origin = KfOrigins.Hub, Type = "text",
-                Content = protector.Protect(KfItems.Sent(text)), SentAt = now, StoredAt = now, Route = KfRoutes.Sent,
+                Content = protector.Protect(KfItems.Sent(text, notSent)), SentAt = now, StoredAt = now, Route = notSent is null ? KfRoutes.Sent : KfRoutes.NotSent,
             };
             db.Add(row);
-            var forwarded = webhooks is null ? 0 : await webhooks.QueueAsync(db, KfWebhooks.Message, KfWebhooks.IdOf(row), KfWebhooks.Payload(row, KfItems.Read(KfItems.Sent(text))), cancellationToken)
-                .ConfigureAwait(false);
+            var forwarded = webhooks is null ? 0
+                : await webhooks.QueueAsync(db, KfWebhooks.Message, KfWebhooks.IdOf(row), KfWebhooks.Payload(row, KfItems.Read(KfItems.Sent(text, notSent))), cancellationToken).ConfigureAwait(false);
             try
             {
                 await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);

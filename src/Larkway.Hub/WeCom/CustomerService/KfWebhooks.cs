@@ -47,7 +47,7 @@ internal static class KfWebhooks
             w.WriteBoolean("history", true);
         }
 
-        foreach (var name in new[] { "text", "menu_id", "summary", "scene", "scene_param", "fail_msgid", "recall_msgid", "old_servicer_userid", "new_servicer_userid", "servicer_userid" })
+        foreach (var name in new[] { "text", "not_sent", "menu_id", "summary", "scene", "scene_param", "fail_msgid", "recall_msgid", "old_servicer_userid", "new_servicer_userid", "servicer_userid" })
         {
             if (fields.String(name) is { } value && !(name == "servicer_userid" && row.ServicerUserId is not null))
             {

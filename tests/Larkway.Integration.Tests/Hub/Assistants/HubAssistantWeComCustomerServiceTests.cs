@@ -200,6 +200,19 @@ public sealed class HubAssistantWeComCustomerServiceTests
         (await ViewAsync(hub, "wmCustomerEli")).GetProperty("sends_left").GetInt32().ShouldBe(0);
         (await SessionAsync(hub, "wmCustomerEli")).SendsLeft.ShouldBe(0);
 
+        // Every one delivered: the alert on undelivered messages stays quiet. Then WeCom reports one undelivered
+        // (msg_send_fail): marked on the transcript, and the alert names the account.
+        var evaluator = hub.Host.App.Services.GetRequiredService<Larkway.Hub.Alerts.AlertEvaluator>();
+        var quiet = (await evaluator.EvaluateAsync(default))["wecom_kf_send_failures"]!;
+        quiet.Breached.ShouldBeFalse(quiet.Detail);
+        var failedId = View(hub, "wmCustomerEli").GetProperty("received")[2].GetProperty("msgid").GetString();
+        await ActAsync(hub, "wmCustomerEli", "fail", new { msgid = failedId, fail_type = 10 });
+        await HubSandbox.WaitUntilAsync(() => StoredAsync(hub, Account).GetAwaiter().GetResult().Any(m => m.MsgId == failedId && m.FailType == 10),
+            "the undelivered message marked", seconds: 60);
+        var raised = (await evaluator.EvaluateAsync(default))["wecom_kf_send_failures"]!;
+        raised.Breached.ShouldBeTrue(raised.Detail);
+        raised.Detail.ShouldContain($"{Account} on wecom-sandbox: 1");
+
         // Writing again opens a new budget: the next answer is sent.
         await driver.SetAiAsync(new { tokens_per_second = 100_000, answer_words = 8 });
         await ActAsync(hub, "wmCustomerEli", "say", new { text = "Short one" });
