@@ -185,6 +185,11 @@ public sealed partial class AppBot
                 {
                     AppendCommand(text, name, usage, description);
                 }
+
+                foreach (var line in help.AlsoAnswers)
+                {
+                    text.Append("\n\n").Append(line);
+                }
             }
 
             await context.ReplyAsync(text.ToString(), ct).ConfigureAwait(false);

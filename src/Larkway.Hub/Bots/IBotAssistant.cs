@@ -41,7 +41,11 @@ public interface IBotAssistant
 /// <summary>The assistant answering on an app, as <c>/help</c> names it.</summary>
 /// <param name="DisplayName">The name people see on its answers.</param>
 /// <param name="Commands">Its commands, each with its arguments (null when it takes none) and one line saying what it does.</param>
-public sealed record BotAssistantHelp(string DisplayName, IReadOnlyList<(string Name, string? Usage, string Description)> Commands);
+public sealed record BotAssistantHelp(string DisplayName, IReadOnlyList<(string Name, string? Usage, string Description)> Commands)
+{
+    /// <summary>Who else it answers (customers of the app's customer service…), a sentence each.</summary>
+    public IReadOnlyList<string> AlsoAnswers { get; init; } = [];
+}
 
 /// <summary>A user's vote on an answer, as a platform reports it by the id the answer carried.</summary>
 /// <param name="Platform"><c>wecom</c>, <c>dingtalk</c> or <c>feishu</c>.</param>

@@ -31,7 +31,8 @@ internal sealed partial class AssistantInbound(
     AssistantGroupReach groupReach,
     Attachments.AssistantAttachments attachments,
     AssistantFeedback feedback,
-    TimeProvider time) : Bots.IBotAssistant, IAssistantCustomers
+    TimeProvider time,
+    IEnumerable<IAssistantAudiences> audiences) : Bots.IBotAssistant, IAssistantCustomers
 {
     /// <summary>The assistant's own commands; the bot's registered commands run before the assistant sees anything else.</summary>
     public static readonly IReadOnlyList<string> Commands = ["new", "stop", "link"];
@@ -51,10 +52,21 @@ internal sealed partial class AssistantInbound(
     public Bots.UnmentionedGroupMessages UnmentionedGroupMessagesTaken(string app) => groupReach.For(app);
 
     /// <inheritdoc />
-    public async Task<Bots.BotAssistantHelp?> HelpAsync(string app, CancellationToken cancellationToken) =>
-        await runtime.ForAppAsync(Apps.HubAppService.NameOnWire(app), cancellationToken).ConfigureAwait(false) is { } loaded
-            ? new Bots.BotAssistantHelp(loaded.Definition.DisplayName, HelpLines)
-            : null;
+    public async Task<Bots.BotAssistantHelp?> HelpAsync(string app, CancellationToken cancellationToken)
+    {
+        if (await runtime.ForAppAsync(Apps.HubAppService.NameOnWire(app), cancellationToken).ConfigureAwait(false) is not { } loaded)
+        {
+            return null;
+        }
+
+        var also = new List<string>();
+        foreach (var audience in audiences)
+        {
+            also.AddRange(await audience.DescribeAsync(app, cancellationToken).ConfigureAwait(false));
+        }
+
+        return new Bots.BotAssistantHelp(loaded.Definition.DisplayName, HelpLines) { AlsoAnswers = also };
+    }
 
     /// <inheritdoc />
     public Task<bool> TryRecordFeedbackAsync(Bots.BotAnswerFeedback vote, CancellationToken cancellationToken) => feedback.RecordAsync(vote, cancellationToken);

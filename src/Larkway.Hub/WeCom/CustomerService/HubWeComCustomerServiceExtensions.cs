@@ -29,6 +29,7 @@ public static class HubWeComCustomerServiceExtensions
         services.AddHubQueue<KfAccountRow, KfPull>(KfPull.QueueName, sp => sp.GetRequiredService<IOptions<KfOptions>>().Value);
         services.AddHubJob<KfSweep>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Larkway.Hub.Alerts.IRoomAlert, KfSendFailuresAlert>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Larkway.Hub.Assistants.Routing.IAssistantAudiences, KfAudiences>());
         return services;
     }
 

@@ -88,6 +88,11 @@ public sealed class HubAssistantSandboxTests
         await HubSandbox.WaitUntilAsync(() => named.All(SandboxPlatforms.WeComMessagesText(hub, "carol").Contains), "the assistant's commands in the WeCom app's /help");
         await HubSandbox.WaitUntilAsync(() => HubWeComAiBot.Replies(aiBot, "dave").Any(r => named.All(r.Contains)), "the assistant's commands in the AI bot's /help");
 
+        // On WeCom it also names the customer-service account whose customers it answers; DingTalk's has none.
+        const string customers = "It also answers customers on personal WeChat who write to this app's customer service (微信客服): wkLarkwaySandboxKf000001";
+        SandboxPlatforms.WeComMessagesText(hub, "carol").ShouldContain(customers);
+        SandboxPlatforms.DingTalkRepliesText(hub, "cid-bob-help").ShouldNotContain("customer service");
+
         // A question to the AI bot: the assistant's answer streams in as the bot's reply.
         await aiBot.MessageAsync("Where is the sales deck?", "dave");
         var turn = (await driver.EndedTurnsAsync(1, 60)).Single();
