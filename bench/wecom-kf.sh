@@ -2,11 +2,11 @@
 # WeCom customer service (微信客服) through the Emulator, in one command (see docs/benchmarks.md, "WeCom customer
 # service"): builds the Hub and the driver (Release); the driver starts the Emulator in its process and the Hub (webhook
 # mode, SQLite in a temp dir) with the WeCom app stored, its callback URL pointed at the Hub, one assistant on the
-# Emulator's fake Dify and the sandbox's customer-service account served. Two waves of --customers customers (default
-# 1,000) each write one message at once (--concurrency requests at a time): the first undisturbed, the second with the
+# Emulator's fake Dify and the sandbox's customer-service account served. Three waves of --customers customers (default
+# 1,000) each write one message at once (--concurrency requests at a time): two undisturbed, the third with the
 # Hub killed (SIGKILL) once half the answers are on the customers' pages and started again on the same database and
 # address. Then --down-customers (default 10) write while the Hub is down for --down seconds (default 15, past WeCom's
-# callback retries), and one more customer after it is back. Prints message → answer p50/p99, sync_msg calls and WeCom
+# callback retries), and one more customer after it is back. Prints message → answer p50/p99, the Hub's memory, sync_msg calls and WeCom
 # calls per message, lost and duplicated answers; exits 1 when an answer was lost or duplicated (the table is kept).
 # Arguments go to the driver, e.g.:  bench/wecom-kf.sh --customers 1000 --concurrency 64
 # WECOM_KF_HUB_DLL=<path> runs another build of the Hub.

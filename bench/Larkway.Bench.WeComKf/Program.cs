@@ -14,9 +14,9 @@ using Larkway.Emulator.Hosting;
 
 // WeCom customer service (微信客服) through the Emulator: the Emulator in this process, the Hub as a child process (Release,
 // SQLite, the WeCom app stored with its callback URL pointed at the Hub, one assistant on the Emulator's fake Dify, the
-// sandbox's customer-service account served). Two waves of --customers customers (default 1,000) each write one message
-// at once (--concurrency control requests at a time; each returns once the Hub answered WeCom's callback): the first
-// undisturbed, the second with the Hub killed (SIGKILL) once half its answers are on the customers' pages and started
+// sandbox's customer-service account served). Three waves of --customers customers (default 1,000) each write one message
+// at once (--concurrency control requests at a time; each returns once the Hub answered WeCom's callback): two
+// undisturbed (the second shows whether the Hub's memory grows from burst to burst), the third with the Hub killed (SIGKILL) once half its answers are on the customers' pages and started
 // again on the same database and address. Then --down-customers (default 10) write while the Hub is down for --down
 // seconds (default 15, past WeCom's callback retries), and nobody after them. Per wave: message → answer on the
 // customer's page (p50, p99; the answer's time is the Emulator's record of the send_msg, on this process's clock),
@@ -93,9 +93,11 @@ try
         throw new TimeoutException("the warm-up customer got no answer within 2 minutes; see hub.log");
     }
 
+    // Two undisturbed waves: the second shows whether the Hub's memory grows from one burst to the next.
     var plan = new List<(string Name, string Label, int Customers, Disruption? Disruption)>
     {
         ("A", "undisturbed", options.Customers, null),
+        ("A2", "undisturbed again", options.Customers, null),
         ("B", "Hub killed at half", options.Customers, new Disruption(DisruptionKind.AtHalfAnswered, KillAsync, StartAgainAsync)),
     };
     if (options.DownCustomers > 0)
@@ -107,7 +109,7 @@ try
     foreach (var (name, label, count, disruption) in plan)
     {
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wave {name} ({label}): {count} customers, {options.Concurrency} at a time; load average {LoadAverage()}"));
-        var wave = new Wave(name, label, count, options, control, url, adminKey, LoadAverage());
+        var wave = new Wave(name, label, count, options, control, url, adminKey, LoadAverage(), () => ResidentMegabytes(hub));
         waves.Add(await wave.RunAsync(disruption));
         Console.WriteLine(waves[^1].Line);
     }
@@ -149,8 +151,8 @@ finally
 var report = new StringBuilder();
 report.AppendLine(CultureInfo.InvariantCulture, $"{options.Customers:N0} customers a wave, each writing one message, {options.Concurrency} customer requests at a time; {Environment.ProcessorCount} cores, load average {load} at the start:");
 report.AppendLine();
-report.AppendLine("| wave | customers | answered | message → answer p50 | p99 | max | all answered after | sync_msg per message | WeCom calls per message | callbacks not delivered | lost | duplicated |");
-report.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+report.AppendLine("| wave | customers | answered | message → answer p50 | p99 | max | all answered after | sync_msg per message | WeCom calls per message | callbacks not delivered | lost | duplicated | Hub memory (RSS) start → peak → end |");
+report.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
 foreach (var w in waves)
 {
     report.AppendLine(w.Row);
@@ -227,6 +229,20 @@ static async Task<bool> WaitAnsweredAsync(HttpClient control, Customer customer,
     return false;
 }
 
+// The Hub's resident memory in MB (VmRSS of /proc/{pid}/status); null while it is not running.
+static double? ResidentMegabytes(Process hub)
+{
+    try
+    {
+        var line = File.ReadLines($"/proc/{hub.Id}/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        return line is null ? null : double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
+    }
+    catch (Exception e) when (e is IOException or InvalidOperationException or UnauthorizedAccessException)
+    {
+        return null;
+    }
+}
+
 static string LoadAverage()
 {
     try
@@ -283,8 +299,10 @@ internal sealed record Disruption(DisruptionKind Kind, Func<Task> Kill, Func<Tas
 /// Emulator's, so how often the pages are read does not change the figures), with the Hub killed as the disruption
 /// says; then, after a settling wait, every page once more for what arrived twice.
 /// </summary>
-internal sealed class Wave(string name, string label, int count, KfBenchOptions options, HttpClient control, Uri hubUrl, string adminKey, string load)
+internal sealed class Wave(string name, string label, int count, KfBenchOptions options, HttpClient control, Uri hubUrl, string adminKey, string load, Func<double?> hubMemory)
 {
+    private readonly MemoryWatch _memory = new(hubMemory);
+
     private static readonly Regex CallLine = new(@"^larkway_wecom_calls(?:_total)?(\{.*\})? ([0-9.eE+]+)\s*$", RegexOptions.Multiline);
 
     private readonly ConcurrentDictionary<string, DateTimeOffset> _said = new(StringComparer.Ordinal);
@@ -313,6 +331,7 @@ internal sealed class Wave(string name, string label, int count, KfBenchOptions 
             (killedAt, downClock) = (DateTimeOffset.UtcNow, Stopwatch.StartNew());
         }
 
+        _memory.Sample();
         var start = DateTimeOffset.UtcNow;
         var saying = Parallel.ForEachAsync(customers, new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency }, async (customer, _) =>
         {
@@ -348,6 +367,7 @@ internal sealed class Wave(string name, string label, int count, KfBenchOptions 
             });
 
             calls.Sample(await CallsAsync(metrics));
+            _memory.Sample();
 
             if (_answered.Count > before)
             {
@@ -396,6 +416,7 @@ internal sealed class Wave(string name, string label, int count, KfBenchOptions 
         // What a retried turn or pull would add comes later than the first answer: wait, then read every page once more.
         await Task.Delay(TimeSpan.FromSeconds(options.Settle));
         calls.Sample(await CallsAsync(metrics));
+        _memory.Sample(end: true);
         var pages = new ConcurrentDictionary<string, Page>(StringComparer.Ordinal);
         await Parallel.ForEachAsync(customers, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (c, _) => pages[c.Id] = await Page.ReadAsync(control, c.Id));
         // An answer names the customer's question (the fake backend repeats it); anything else on the page is a notice.
@@ -426,7 +447,8 @@ internal sealed class Wave(string name, string label, int count, KfBenchOptions 
             KilledAfter: killedAt - start,
             AnsweredAtKill: answeredAtKill,
             SaidAtKill: saidAtKill,
-            Down: down);
+            Down: down,
+            Memory: _memory);
     }
 
     // The Hub's WeCom calls so far by path template (larkway_wecom_calls on /metrics); null while it does not answer.
@@ -503,14 +525,15 @@ internal sealed class CallCount(Dictionary<string, double> start)
 /// <summary>One wave's figures.</summary>
 internal sealed record WaveResult(
     string Name, string Label, string Load, int Customers, IReadOnlyList<double> Latencies, IReadOnlyList<double> SayTimes, TimeSpan AllAnswered,
-    CallCount Calls, int NotDelivered, int Lost, IReadOnlyList<string> LostCustomers, int ToldToAskAgain, int Duplicated, DisruptionKind? Kind, TimeSpan? KilledAfter, int AnsweredAtKill, int SaidAtKill, TimeSpan? Down)
+    CallCount Calls, int NotDelivered, int Lost, IReadOnlyList<string> LostCustomers, int ToldToAskAgain, int Duplicated, DisruptionKind? Kind, TimeSpan? KilledAfter, int AnsweredAtKill, int SaidAtKill, TimeSpan? Down,
+    MemoryWatch Memory)
 {
     public double SyncPerMessage => Calls.Total.Where(p => p.Key.EndsWith("/sync_msg", StringComparison.Ordinal)).Sum(p => p.Value) / Customers;
 
     public double CallsPerMessage => Calls.Total.Sum(p => p.Value) / Customers;
 
     public string Row => string.Create(CultureInfo.InvariantCulture,
-        $"| {Label} | {Customers:N0} | {Latencies.Count:N0} | {Quantile(Latencies, 0.5):N0} ms | {Quantile(Latencies, 0.99):N0} ms | {Quantile(Latencies, 1):N0} ms | {AllAnswered.TotalSeconds:F1} s | {SyncPerMessage:F3} | {CallsPerMessage:F2} | {NotDelivered} | {Lost}{(ToldToAskAgain > 0 ? $" ({ToldToAskAgain} sent a notice instead)" : "")} | {Duplicated} |");
+        $"| {Label} | {Customers:N0} | {Latencies.Count:N0} | {Quantile(Latencies, 0.5):N0} ms | {Quantile(Latencies, 0.99):N0} ms | {Quantile(Latencies, 1):N0} ms | {AllAnswered.TotalSeconds:F1} s | {SyncPerMessage:F3} | {CallsPerMessage:F2} | {NotDelivered} | {Lost}{(ToldToAskAgain > 0 ? $" ({ToldToAskAgain} sent a notice instead)" : "")} | {Duplicated} | {Memory} |");
 
     public string Notes
     {
@@ -572,4 +595,31 @@ internal sealed record KfBenchOptions(string HubDll, int Customers, int Concurre
             return null;
         }
     }
+}
+
+/// <summary>The Hub's resident memory over a wave: at its start, the most seen while it ran, at its end (after settling).</summary>
+internal sealed class MemoryWatch(Func<double?> read)
+{
+    private double? _start;
+    private double? _peak;
+    private double? _end;
+
+    public void Sample(bool end = false)
+    {
+        if (read() is not { } now)
+        {
+            return;
+        }
+
+        _start ??= now;
+        _peak = Math.Max(_peak ?? now, now);
+        if (end)
+        {
+            _end = now;
+        }
+    }
+
+    public override string ToString() => _start is null
+        ? "—"
+        : string.Create(CultureInfo.InvariantCulture, $"{_start:N0} → {_peak:N0} → {_end:N0} MB");
 }
