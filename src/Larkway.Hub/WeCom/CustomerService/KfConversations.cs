@@ -154,7 +154,7 @@ internal sealed partial class KfConversations(
         }
 
         // A burst (several messages before any answer) is one question: one answer covers it, within WeCom's budget.
-        var burst = Burst(account, session, item, customer, batch.Waiting);
+        var burst = Burst(account, session, (item, text), customer, batch.Waiting);
         if (burst.Count > 1)
         {
             await sessions.CustomerWroteAsync(account.App, account.OpenKfId, customer, burst[^1].Row.SentAt, cancellationToken).ConfigureAwait(false);
@@ -183,13 +183,14 @@ internal sealed partial class KfConversations(
     }
 
     /// <summary>
-    /// <paramref name="first"/> and the customer's messages after it in <paramref name="waiting"/>, up to the first item of
-    /// theirs that is not a plain message (an event, a receptionist's message, a hand-over asked for).
+    /// <paramref name="first"/> (with its text, already read) and the customer's messages after it in
+    /// <paramref name="waiting"/>, up to the first item of theirs that is not a plain message (an event, a receptionist's
+    /// message, a hand-over asked for).
     /// </summary>
-    private List<(KfMessageRow Row, string Text)> Burst(KfAccountRow account, KfSessionRow session, KfMessageRow first, string customer, List<KfMessageRow> waiting)
+    private List<(KfMessageRow Row, string Text)> Burst(KfAccountRow account, KfSessionRow session, (KfMessageRow Row, string Text) first, string customer, List<KfMessageRow> waiting)
     {
-        var burst = new List<(KfMessageRow, string)> { (first, KfItems.Read(first.Content is { } c ? protector.Unprotect(c) : null).Text ?? "") };
-        foreach (var row in waiting.Where(m => m.Id > first.Id && m.ExternalUserId == customer))
+        var burst = new List<(KfMessageRow, string)> { first };
+        foreach (var row in waiting.Where(m => m.Id > first.Row.Id && m.ExternalUserId == customer))
         {
             var fields = KfItems.Read(row.Content is { } content ? protector.Unprotect(content) : null);
             if (row.Origin != KfOrigins.Customer || fields.Text is not { } text || HandoverTrigger(account, session, text, fields.String("menu_id")) is not null)
