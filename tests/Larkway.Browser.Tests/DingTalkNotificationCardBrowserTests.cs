@@ -36,6 +36,11 @@ public sealed class DingTalkNotificationCardBrowserTests(BrowserFixture browser)
         await page.GotoAsync(new Uri(emulator.BaseUrl, "/dingtalk-chat/robot/alice").AbsoluteUri);
         var card = page.Locator($"[id^='lwn_{id}_']");
         await Wait.UntilAsync(async () => await ShownAsync(page, card.GetByRole(AriaRole.Button, new() { Name = "Approve" })), "the card on Alice's chat page");
+
+        // DingTalk drops a card callback for an app with no Stream connection ("nothing happened" on the page); the Hub
+        // connects in the background, so Alice presses Approve once it listens for card callbacks, as she would retry.
+        using var control = new HttpClient { BaseAddress = emulator.BaseUrl };
+        await Wait.UntilAsync(() => ListensForCardCallbacksAsync(control), "the Hub's Stream connection for card callbacks");
         await card.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
 
         // The Hub records the decision from the Stream callback and updates the card in place, after DingTalk's ack.
@@ -44,6 +49,15 @@ public sealed class DingTalkNotificationCardBrowserTests(BrowserFixture browser)
         await Assertions.Expect(decision).ToHaveTextAsync("Approved by Alice Chen");
         await Assertions.Expect(card.GetByRole(AriaRole.Button, new() { Name = "Approve" })).ToHaveCountAsync(0);
         await Screenshots.SaveAsync(page, "dingtalk-notification-card");
+    }
+
+    /// <summary>Whether an open Stream connection subscribes to DingTalk's card callback topic.</summary>
+    private static async Task<bool> ListensForCardCallbacksAsync(HttpClient control)
+    {
+        var connections = await control.GetFromJsonAsync<JsonElement>("/_emulator/dingtalk/stream/connections");
+        return connections.GetProperty("items").EnumerateArray().Any(c =>
+            c.GetProperty("state").GetString() == "open"
+            && c.GetProperty("subscriptions").EnumerateArray().Any(s => s.GetProperty("topic").GetString() == "/v1.0/card/instances/callback"));
     }
 
     /// <summary>Whether <paramref name="locator"/> is on the page, reloaded first (the card changes after the click's redirect).</summary>

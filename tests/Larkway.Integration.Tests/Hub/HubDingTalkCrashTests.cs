@@ -34,7 +34,12 @@ public sealed partial class HubDingTalkCrashTests(PostgresCluster cluster)
         // Notification leases as short as allowed; two sends at a time per replica (slowed by the Emulator), so a burst outlasts a kill.
         ["Larkway__Notifications__LeaseDuration"] = "00:00:10",
         ["Larkway__Notifications__PollInterval"] = "00:00:00.200",
+        // Retries quick but spread over some 25 s (the last delay repeats), so a passing failure on a busy machine (a slow
+        // answer) is outlasted instead of using up the eight attempts within two seconds.
         ["Larkway__Notifications__RetryDelays__0"] = "00:00:00.200",
+        ["Larkway__Notifications__RetryDelays__1"] = "00:00:01",
+        ["Larkway__Notifications__RetryDelays__2"] = "00:00:02",
+        ["Larkway__Notifications__RetryDelays__3"] = "00:00:05",
         ["Larkway__Notifications__Concurrency"] = "2",
         ["Larkway__Notifications__BatchSize"] = "4",
     };
@@ -132,7 +137,19 @@ public sealed partial class HubDingTalkCrashTests(PostgresCluster cluster)
         await victim.KillAsync();
         Posted(emulator).Count.ShouldBeLessThan(deliveries, "the replica was killed before the burst was over");
 
-        await HubSandbox.WaitUntilAsync(() => ids.All(id => HubDingTalkTests.Status(admin, id) == "sent"), "every notification sent", seconds: 180);
+        try
+        {
+            await HubSandbox.WaitUntilAsync(() => ids.All(id => HubDingTalkTests.Status(admin, id) == "sent"), "every notification sent", seconds: 180);
+        }
+        catch (TimeoutException timeout)
+        {
+            // Name what is stuck and what the survivor said, so a failure on a busy machine can be read from its output.
+            var stuck = ids.Where(id => HubDingTalkTests.Status(admin, id) != "sent")
+                .Select(id => admin.GetStringAsync($"/api/v1/notifications/{id}").GetAwaiter().GetResult());
+            throw new TimeoutException(
+                $"{timeout.Message}\nnot sent:\n{string.Join('\n', stuck)}\nthe survivor's last lines:\n{string.Join('\n', survivor.Output.TakeLast(60))}", timeout);
+        }
+
         var posted = Posted(emulator);
         var expected = plan.SelectMany(n => n.To.Select(to => (n.Marker, to))).ToList();
         expected.Except(posted).ShouldBeEmpty("never sent");
