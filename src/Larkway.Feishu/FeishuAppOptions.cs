@@ -49,6 +49,9 @@ public sealed class FeishuAppOptions
     /// <summary>How bitable calls are batched, paced and serialised.</summary>
     public Bitable.BitableOptions Bitable { get; set; } = new();
 
+    /// <summary>How docs, wiki and drive calls are paced.</summary>
+    public Docs.DocsOptions Docs { get; set; } = new();
+
     internal FeishuAppOptions Clone() => new()
     {
         AppId = AppId,
@@ -60,6 +63,7 @@ public sealed class FeishuAppOptions
         Retry = Retry.Clone(),
         RateLimit = RateLimit.Clone(),
         Bitable = Bitable.Clone(),
+        Docs = Docs.Clone(),
     };
 }
 

@@ -107,6 +107,18 @@ internal sealed class FeishuAppOptionsValidator : IValidateOptions<FeishuAppOpti
             }
         }
 
+        if (options.Docs is null)
+        {
+            yield return ($"{where.App}: Docs must not be null.", false);
+        }
+        else
+        {
+            foreach (var problem in options.Docs.Problems())
+            {
+                yield return ($"{where.App}: {problem}", false);
+            }
+        }
+
         if (options.RateLimit is { Enabled: true } limits && limits.MessagesPerMinute < limits.MessagesPerSecond)
         {
             yield return ($"{where.App}: RateLimit:MessagesPerMinute ({limits.MessagesPerMinute}) must be at least MessagesPerSecond ({limits.MessagesPerSecond}); Feishu allows 1,000 a minute and 50 a second.", false);

@@ -29,6 +29,7 @@ public class FeishuClient : IDisposable
     private readonly Lazy<Authen.AuthenClient> _authen = null!;
     private readonly Lazy<Bitable.BitableClient> _bitable = null!;
     private readonly Lazy<CardKit.CardKitClient> _cardKit = null!;
+    private readonly Lazy<Docs.DocsClient> _docs = null!;
 
     /// <summary>
     /// A client without dependency injection. The options are checked now and copied (later changes
@@ -68,6 +69,7 @@ public class FeishuClient : IDisposable
         _authen = new Lazy<Authen.AuthenClient>(() => new Authen.AuthenClient(_pipeline));
         _bitable = new Lazy<Bitable.BitableClient>(() => new Bitable.BitableClient(_pipeline));
         _cardKit = new Lazy<CardKit.CardKitClient>(() => new CardKit.CardKitClient(_pipeline));
+        _docs = new Lazy<Docs.DocsClient>(() => new Docs.DocsClient(_pipeline));
     }
 
     /// <summary>For mocking.</summary>
@@ -85,6 +87,7 @@ public class FeishuClient : IDisposable
         _authen = new Lazy<Authen.AuthenClient>(() => new Authen.AuthenClient(_pipeline));
         _bitable = new Lazy<Bitable.BitableClient>(() => new Bitable.BitableClient(_pipeline));
         _cardKit = new Lazy<CardKit.CardKitClient>(() => new CardKit.CardKitClient(_pipeline));
+        _docs = new Lazy<Docs.DocsClient>(() => new Docs.DocsClient(_pipeline));
     }
 
     /// <summary>The clock the client's token lifetimes are counted on; null for a fake built with the protected constructor.</summary>
@@ -135,6 +138,12 @@ public class FeishuClient : IDisposable
     /// message → card id; every write carries a per-card, strictly increasing sequence and is paced to 10 a second per card.
     /// </summary>
     public virtual CardKit.CardKitClient CardKit => _cardKit.Value;
+
+    /// <summary>
+    /// Feishu Docs: docx documents and blocks (Markdown written as real blocks), the wiki, drive permissions (the check of
+    /// what the caller may open), files and edit subscriptions; edits paced to three a second per document and per app.
+    /// </summary>
+    public virtual Docs.DocsClient Docs => _docs.Value;
 
     /// <summary>
     /// A view of this client whose calls use <paramref name="options"/> (e.g. a user access token).

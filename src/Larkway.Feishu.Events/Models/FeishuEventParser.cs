@@ -7,6 +7,7 @@ using Larkway.Feishu.Events.Models.Bitable;
 using Larkway.Feishu.Events.Models.Cards;
 using Larkway.Feishu.Events.Models.Chats;
 using Larkway.Feishu.Events.Models.Contact;
+using Larkway.Feishu.Events.Models.Drive;
 using Larkway.Feishu.Events.Models.Im;
 using Larkway.Feishu.Events.Serialization;
 
@@ -26,6 +27,8 @@ public static class FeishuEventParser
         ContactDepartmentCreatedEvent.Type, ContactDepartmentUpdatedEvent.Type, ContactDepartmentDeletedEvent.Type,
         ContactScopeUpdatedEvent.Type,
         BitableRecordChangedEvent.Type, BitableFieldChangedEvent.Type,
+        DriveFileEditedEvent.Type, DriveFileTitleUpdatedEvent.Type, DriveFileTrashedEvent.Type, DriveFileDeletedEvent.Type,
+        DrivePermissionMemberAddedEvent.Type, DrivePermissionMemberRemovedEvent.Type,
         AppTicketEvent.Type,
     ];
 
@@ -67,6 +70,12 @@ public static class FeishuEventParser
             ContactScopeUpdatedEvent.Type => Deserialize<ContactScopeUpdatedEvent>(eventType, @event),
             BitableRecordChangedEvent.Type => Deserialize<BitableRecordChangedEvent>(eventType, @event),
             BitableFieldChangedEvent.Type => Deserialize<BitableFieldChangedEvent>(eventType, @event),
+            DriveFileEditedEvent.Type => Deserialize<DriveFileEditedEvent>(eventType, @event),
+            DriveFileTitleUpdatedEvent.Type => Deserialize<DriveFileTitleUpdatedEvent>(eventType, @event),
+            DriveFileTrashedEvent.Type => Deserialize<DriveFileTrashedEvent>(eventType, @event),
+            DriveFileDeletedEvent.Type => Deserialize<DriveFileDeletedEvent>(eventType, @event),
+            DrivePermissionMemberAddedEvent.Type => Deserialize<DrivePermissionMemberAddedEvent>(eventType, @event),
+            DrivePermissionMemberRemovedEvent.Type => Deserialize<DrivePermissionMemberRemovedEvent>(eventType, @event),
             AppTicketEvent.Type => Deserialize<AppTicketEvent>(eventType, @event),
             _ => new UnknownEvent(eventType, @event),
         };

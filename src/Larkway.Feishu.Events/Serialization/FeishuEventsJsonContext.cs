@@ -53,6 +53,12 @@ namespace Larkway.Feishu.Events.Serialization;
 [JsonSerializable(typeof(ContactDepartmentDeletedEvent))]
 [JsonSerializable(typeof(ContactScopeUpdatedEvent))]
 [JsonSerializable(typeof(BitableRecordChangedEvent))]
+[JsonSerializable(typeof(Larkway.Feishu.Events.Models.Drive.DriveFileEditedEvent))]
+[JsonSerializable(typeof(Larkway.Feishu.Events.Models.Drive.DriveFileTitleUpdatedEvent))]
+[JsonSerializable(typeof(Larkway.Feishu.Events.Models.Drive.DriveFileTrashedEvent))]
+[JsonSerializable(typeof(Larkway.Feishu.Events.Models.Drive.DriveFileDeletedEvent))]
+[JsonSerializable(typeof(Larkway.Feishu.Events.Models.Drive.DrivePermissionMemberAddedEvent))]
+[JsonSerializable(typeof(Larkway.Feishu.Events.Models.Drive.DrivePermissionMemberRemovedEvent))]
 [JsonSerializable(typeof(BitableFieldChangedEvent))]
 [JsonSerializable(typeof(AppTicketEvent))]
 public sealed partial class FeishuEventsJsonContext : JsonSerializerContext;

@@ -38,6 +38,7 @@ internal sealed class FeishuAppRuntime : ApiPipelineBase<FeishuCall, FeishuRespo
             static probe => $"HTTP {(int)probe.Response.StatusCode}",
             static probe => FeishuResponseProbe.RateLimitReset(probe.Response));
         CardKit = new CardKit.CardKitLanes(TimeProvider, new CardKit.CardKitSequences(TimeProvider));
+        DocxLanes = new Docs.DocxEditLanes(TimeProvider, options.Docs.PaceRequests ? options.Docs.EditsPerSecondPerDocument : 0);
     }
 
     public FeishuAppOptions Options { get; }
@@ -63,6 +64,9 @@ internal sealed class FeishuAppRuntime : ApiPipelineBase<FeishuCall, FeishuRespo
 
     /// <summary>CardKit's per-card lanes (sequence numbers and the 10/s pacing), shared by the app's calls and views.</summary>
     public CardKit.CardKitLanes CardKit { get; }
+
+    /// <summary>Docx's per-document lanes (one edit at a time, at most the documented edits a second per document).</summary>
+    public Docs.DocxEditLanes DocxLanes { get; }
 
     /// <summary>Which chat recently seen messages are in: replies are paced by their chat's limit.</summary>
     public RecentMessageChats MessageChats { get; } = new();

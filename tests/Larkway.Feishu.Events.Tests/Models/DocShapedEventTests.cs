@@ -311,11 +311,49 @@ public sealed class DocShapedEventTests
     }
 
     [Fact]
+    public void Drive_file_edited_names_the_document_and_everyone_who_edited_it()
+    {
+        var e = Assert.IsType<Larkway.Feishu.Events.Models.Drive.DriveFileEditedEvent>(ParseV2("drive.file.edit_v1",
+            ("""{"file_token":"doxcnLNx3ZEEWpGvvVhaTYUmGfd","file_type":"docx","operator_id_list":[""" + Ids + """],"subscriber_id_list":[""" + Ids + "]}")));
+
+        Assert.Equal("doxcnLNx3ZEEWpGvvVhaTYUmGfd", e.FileToken);
+        Assert.Equal("docx", e.FileType);
+        Assert.Equal("ou_84aad35d084aa403a838cf73ee18467", Assert.Single(e.OperatorIdList!).OpenId);
+        Assert.Single(e.SubscriberIdList!);
+    }
+
+    [Fact]
+    public void Drive_file_title_updated_trashed_and_deleted_carry_one_operator()
+    {
+        var renamed = Assert.IsType<Larkway.Feishu.Events.Models.Drive.DriveFileTitleUpdatedEvent>(ParseV2("drive.file.title_updated_v1",
+            ("""{"file_token":"doxcnA","file_type":"docx","operator_id":""" + Ids + "}")));
+        var trashed = Assert.IsType<Larkway.Feishu.Events.Models.Drive.DriveFileTrashedEvent>(ParseV2("drive.file.trashed_v1",
+            ("""{"file_token":"doxcnB","file_type":"docx","operator_id":""" + Ids + "}")));
+        var deleted = Assert.IsType<Larkway.Feishu.Events.Models.Drive.DriveFileDeletedEvent>(ParseV2("drive.file.deleted_v1",
+            ("""{"file_token":"doxcnC","file_type":"docx","operator_id":""" + Ids + "}")));
+
+        Assert.Equal(("doxcnA", "e33ggbyz"), (renamed.FileToken, renamed.OperatorId?.UserId));
+        Assert.Equal("doxcnB", trashed.FileToken);
+        Assert.Equal("doxcnC", deleted.FileToken);
+    }
+
+    [Fact]
+    public void Drive_permission_member_added_lists_users_chats_and_departments()
+    {
+        var e = Assert.IsType<Larkway.Feishu.Events.Models.Drive.DrivePermissionMemberAddedEvent>(ParseV2("drive.file.permission_member_added_v1",
+            ("""{"file_token":"doxcnD","file_type":"docx","operator_id":""" + Ids + ""","user_list":[""" + Ids + """],"chat_list":["oc_1"],"open_department_id_list":["od-1"]}""")));
+
+        Assert.Single(e.UserList!);
+        Assert.Equal(["oc_1"], e.ChatList);
+        Assert.Equal(["od-1"], e.OpenDepartmentIdList);
+    }
+
+    [Fact]
     public void Unknown_v2_type_keeps_raw_event()
     {
-        var e = Assert.IsType<UnknownEvent>(ParseV2("drive.file.edit_v1", """{"file_token":"doccn123","operator_id_list":[{"open_id":"ou_1"}]}"""));
+        var e = Assert.IsType<UnknownEvent>(ParseV2("drive.file.read_v1", """{"file_token":"doccn123","operator_id_list":[{"open_id":"ou_1"}]}"""));
 
-        Assert.Equal("drive.file.edit_v1", e.EventType);
+        Assert.Equal("drive.file.read_v1", e.EventType);
         Assert.Equal("doccn123", e.Raw.GetProperty("file_token").GetString());
     }
 
@@ -337,6 +375,6 @@ public sealed class DocShapedEventTests
             Assert.IsNotType<UnknownEvent>(FeishuEventParser.Parse(type, System.Text.Json.JsonDocument.Parse("{}").RootElement.Clone()));
         }
 
-        Assert.Equal(24, FeishuEventParser.KnownTypes.Count);
+        Assert.Equal(30, FeishuEventParser.KnownTypes.Count);
     }
 }
