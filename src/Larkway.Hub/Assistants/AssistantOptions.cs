@@ -77,6 +77,12 @@ public sealed class AssistantOptions : IQueueOptions, IValidatableObject
     public int MaxAttachments { get; set; } = 4;
 
     /// <summary>
+    /// How much text (characters) of the documents a question links is given to the backend with it, all documents
+    /// together, cut on block boundaries (default 20,000; 0 reads none; at most 200,000).
+    /// </summary>
+    public int LinkedDocumentChars { get; set; } = 20_000;
+
+    /// <summary>
     /// How long an ended turn — the masked question, the answer as shown, its feedback and masking audit — is kept after it
     /// ended (answered, stopped, failed, interrupted); then it is deleted, and a session with no turn left after it ended.
     /// A turn still queued or answering is never deleted. 1 to 3,650 days; default 30 days.
@@ -132,6 +138,11 @@ public sealed class AssistantOptions : IQueueOptions, IValidatableObject
         if (MaxAttachmentBytes is < 1024 or > 100 * 1024 * 1024)
         {
             yield return new($"{SectionName}:MaxAttachmentBytes must be from 1024 (1 KB) to 104857600 (100 MB).", [nameof(MaxAttachmentBytes)]);
+        }
+
+        if (LinkedDocumentChars is < 0 or > 200_000)
+        {
+            yield return new($"{SectionName}:LinkedDocumentChars must be from 0 (read no linked document) to 200000.", [nameof(LinkedDocumentChars)]);
         }
 
         if (MaxAttachments is < 0 or > 10)

@@ -3,6 +3,7 @@ using Larkway.Hub.Assistants;
 using Larkway.Hub.Assistants.Answering;
 using Larkway.Hub.Assistants.Attachments;
 using Larkway.Hub.Assistants.Configuration;
+using Larkway.Hub.Assistants.Context;
 using Larkway.Hub.Assistants.Routing;
 using Larkway.Hub.Assistants.Storage;
 using Larkway.Hub.Bots;
@@ -54,6 +55,8 @@ public static class HubAssistantsServiceCollectionExtensions
 
         // A question's images and files reach the backend from the platforms whose room registers an IAssistantAttachmentSource.
         services.TryAddSingleton<AssistantAttachments>();
+        // The documents a question links are read by the rooms that register an IAssistantContextSource.
+        services.TryAddSingleton<AssistantContexts>();
         services.AddHubQueue<AssistantTurnRow, AssistantAnswering>(AssistantAnswering.QueueName, sp => sp.GetRequiredService<IOptions<AssistantOptions>>().Value);
 
         // /link codes are sent from their own queue, after the reply (AssistantLinking).

@@ -33,6 +33,10 @@ public sealed record FeishuPersonSeen(string App, string TenantKey, string OpenI
 /// The people of the directory, by the Hub's own id. A person is found by their open_id under the app that saw them,
 /// then by union_id within the tenant; never by user_id alone, which an administrator can hand to someone else.
 /// </summary>
+/// <summary>The ids something can be shared with a person by (<see cref="PeopleStore.ShareIdsAsync"/>).</summary>
+internal sealed record PersonShareIds(
+    string PersonId, string TenantKey, string? OpenId, string? UserId, string? UnionId, IReadOnlySet<string> Emails, IReadOnlySet<string> DepartmentOpenIds);
+
 internal sealed class PeopleStore(IDbContextFactory<HubDbContext> contexts, HubDatabaseInitializer initializer, IHubStorageProvider provider, TimeProvider time)
 {
     private const int MaxRounds = 4;
@@ -94,6 +98,35 @@ internal sealed class PeopleStore(IDbContextFactory<HubDbContext> contexts, HubD
                           join p in db.People on a.PersonId equals p.Id
                           where a.App == app && a.OpenId == openId
                           select p).AsNoTracking().FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// The ways something can be shared with the person: their open_id under <paramref name="app"/>, user_id, union_id,
+    /// addresses and departments with every department above them; null for no such active person.
+    /// </summary>
+    public async Task<PersonShareIds?> ShareIdsAsync(string personId, string app, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(personId);
+        ArgumentNullException.ThrowIfNull(app);
+        var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            var person = await db.People.AsNoTracking().FirstOrDefaultAsync(p => p.Id == personId && p.Status == PersonStatus.Active, cancellationToken).ConfigureAwait(false);
+            if (person is null)
+            {
+                return null;
+            }
+
+            var openId = await db.PersonAppIds.AsNoTracking().Where(a => a.PersonId == personId && a.App == app)
+                .Select(a => a.OpenId).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+            var paths = await (from m in db.Memberships
+                               join d in db.Departments on m.DepartmentId equals d.OpenDepartmentId
+                               where m.PersonId == personId
+                               select d.Path).AsNoTracking().ToListAsync(cancellationToken).ConfigureAwait(false);
+            var departments = paths.SelectMany(p => p.Split('/', StringSplitOptions.RemoveEmptyEntries)).ToHashSet(StringComparer.Ordinal);
+            var emails = new[] { person.Email, person.EnterpriseEmail }.OfType<string>().Where(e => e.Length > 0).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            return new PersonShareIds(person.Id, person.TenantKey, openId, person.UserId, person.UnionId, emails, departments);
         }
     }
 

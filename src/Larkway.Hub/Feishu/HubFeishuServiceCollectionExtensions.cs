@@ -97,6 +97,7 @@ public static class HubFeishuServiceCollectionExtensions
             .Supply<Larkway.Hub.Sandbox.ISandboxPlatform, FeishuSandbox>()
             .Supply<Larkway.Hub.Approvals.IApprovalPlatform, Larkway.Hub.Feishu.Approvals.FeishuApprovalPlatform>();
         services.AddHubFeishuSignIn();
+        services.AddHubFeishuDocs();
         return services;
     }
 

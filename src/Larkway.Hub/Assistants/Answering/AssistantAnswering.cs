@@ -34,6 +34,7 @@ internal sealed partial class AssistantAnswering(
     IOptions<AssistantOptions> options,
     AssistantTelemetry telemetry,
     Attachments.AssistantAttachments attachments,
+    Context.AssistantContexts linked,
     TimeProvider time,
     ILogger<AssistantAnswering> logger) : IWorkHandler<AssistantTurnRow>
 {
@@ -179,8 +180,28 @@ internal sealed partial class AssistantAnswering(
         var turn = run.Turn;
         var assistant = run.Loaded.Definition;
         var raw = turn.Placeholders is { } stored ? Unmask(turn.Question, PlaceholderPairs.Read(protector.Unprotect(stored))) : turn.Question;
-        var masked = run.Loaded.Masker.Mask(raw, MaskingDirection.ToBackend, new PlaceholderMap());
-        var map = masked.Placeholders ?? new PlaceholderMap();
+        var context = await linked.ReadAsync(
+            new Context.AssistantContextQuestion(assistant.Name, turn.Platform, turn.App, turn.PersonId, raw, options.Value.LinkedDocumentChars), cancellationToken).ConfigureAwait(false);
+        if (context.Notes.Count > 0)
+        {
+            // Why a link was not read comes first; with nothing read, it is the whole answer and the backend is not asked.
+            run.Shown.Append(string.Join("\n", context.Notes));
+            Show(run);
+            if (context.Documents.Count == 0)
+            {
+                run.Status = AssistantTurnStatus.Answered;
+                return;
+            }
+
+            run.Shown.Append("\n\n");
+        }
+
+        // The documents are masked toward the backend with the question, under one placeholder map.
+        var map = new PlaceholderMap();
+        var masked = run.Loaded.Masker.Mask(raw, MaskingDirection.ToBackend, map);
+        map = masked.Placeholders ?? map;
+        var sent = context.Documents.Count == 0 ? masked : run.Loaded.Masker.Mask(Context.AssistantContexts.WithDocuments(raw, context.Documents), MaskingDirection.ToBackend, map);
+        map = sent.Placeholders ?? map;
         var restorer = map.CreateRestorer();
         var session = turn.SessionId is { } id ? await SessionAsync(id, cancellationToken).ConfigureAwait(false) : null;
         run.Question = masked.Text;
@@ -203,7 +224,7 @@ internal sealed partial class AssistantAnswering(
             }
         }
 
-        var request = new AssistantRequest(masked.Text, run.User)
+        var request = new AssistantRequest(sent.Text, run.User)
         {
             Files = files,
             ConversationId = session?.BackendConversationId,

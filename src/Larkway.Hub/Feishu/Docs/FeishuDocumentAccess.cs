@@ -1,0 +1,154 @@
+using Larkway.Feishu;
+using Larkway.Feishu.Authen;
+using Larkway.Feishu.Docs;
+using Larkway.Hub.Directory;
+
+namespace Larkway.Hub.Feishu.Docs;
+
+/// <summary>Whether a person may open a document, and on what evidence; <see cref="Why"/> tells the asker when not.</summary>
+internal sealed record DocumentAccess(bool Allowed, string Evidence, string? Why = null)
+{
+    public static DocumentAccess Refused(string why) => new(false, "none", why);
+}
+
+/// <summary>
+/// Decides whether the asker may open a document — never trusting that the bot can. In order:
+/// <list type="number">
+/// <item>the person's own Feishu token (kept when they signed in through the Hub with the docs scopes): Feishu's own
+/// permission check as them (<c>members/auth</c>, action view), which counts every way they may open it;</item>
+/// <item>otherwise what the bot can see of the document's sharing: opened by link to the whole company (or anyone), or
+/// the person named among its collaborators — by open_id, user_id, union_id, email, one of their departments (or a
+/// department above), or a group chat they are in — or the person owning it.</item>
+/// </list>
+/// Rights the bot cannot see (a folder's or a wiki space's, inherited) are not assumed: the person is told to share the
+/// document or to sign in so the Hub can ask Feishu as them.
+/// </summary>
+internal sealed class FeishuDocumentAccess(IFeishuUserTokenStore userTokens)
+{
+    public async Task<DocumentAccess> DecideAsync(FeishuClient bot, string token, DriveFileType type, PersonShareIds person, CancellationToken cancellationToken)
+    {
+        if (person.OpenId is { } openId && await AsPersonAsync(bot, openId, cancellationToken).ConfigureAwait(false) is { } asPerson)
+        {
+            try
+            {
+                return await asPerson.Docs.Permissions.CanAsync(token, type, DriveAction.View, cancellationToken).ConfigureAwait(false)
+                    ? new DocumentAccess(true, "feishu_check_as_person")
+                    : DocumentAccess.Refused("Feishu says you may not open it: ask its owner to share it with you.");
+            }
+            catch (FeishuApiException ex) when (ex.Code is FeishuErrorCodes.UserScopeMissing or FeishuErrorCodes.UserAccessTokenInvalid or FeishuErrorCodes.UserTokenExpired or FeishuErrorCodes.UserNotSignedIn)
+            {
+                // The kept token cannot ask (a scope not granted, revoked): judge by what the bot sees.
+            }
+        }
+
+        return await ByWhatTheBotSeesAsync(bot, token, type, person, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<FeishuClient?> AsPersonAsync(FeishuClient bot, string openId, CancellationToken cancellationToken)
+    {
+        var kept = await userTokens.GetAsync(bot.AppId, openId, cancellationToken).ConfigureAwait(false);
+        if (kept is null || !kept.Scopes.Any(s => s is "docs:permission.member:auth" or "drive:drive" or "docs:doc" or "drive:drive:readonly"))
+        {
+            return null;
+        }
+
+        try
+        {
+            return await new FeishuUserTokenProvider(bot, userTokens).AsUserAsync(openId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (FeishuApiException)
+        {
+            return null;
+        }
+    }
+
+    private static async Task<DocumentAccess> ByWhatTheBotSeesAsync(FeishuClient bot, string token, DriveFileType type, PersonShareIds person, CancellationToken cancellationToken)
+    {
+        var permissions = bot.Docs.Permissions;
+        DrivePublicSettings settings;
+        IReadOnlyList<DriveMember> members;
+        try
+        {
+            settings = await permissions.GetPublicAsync(token, type, cancellationToken).ConfigureAwait(false);
+            if (settings.TenantCanRead && person.OpenId is not null)
+            {
+                return new DocumentAccess(true, "link_" + settings.LinkShareEntity);
+            }
+
+            members = await permissions.ListMembersAsync(token, type, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (FeishuApiException ex) when (!ex.IsTransient)
+        {
+            return DocumentAccess.Refused("the assistant's Feishu app cannot see who may open it: give the app access to the document's sharing (… → Add document app), or sign in so Feishu can be asked as you.");
+        }
+
+        foreach (var member in members)
+        {
+            if (await NamesAsync(bot, member, person, cancellationToken).ConfigureAwait(false))
+            {
+                return new DocumentAccess(true, "member_" + (member.WireMemberType ?? "user"));
+            }
+        }
+
+        if (await OwnsAsync(bot, token, type, person, cancellationToken).ConfigureAwait(false))
+        {
+            return new DocumentAccess(true, "owner");
+        }
+
+        return DocumentAccess.Refused("it is not shared with you as far as the assistant can see: ask its owner to share it with you (or with everyone in the company), then ask again.");
+    }
+
+    private static async Task<bool> NamesAsync(FeishuClient bot, DriveMember member, PersonShareIds person, CancellationToken cancellationToken)
+    {
+        switch (member.WireMemberType)
+        {
+            case "openid":
+                return member.MemberId == person.OpenId;
+            case "userid":
+                return member.MemberId == person.UserId;
+            case "unionid":
+                return member.MemberId == person.UnionId;
+            case "email":
+                return person.Emails.Contains(member.MemberId);
+            case "opendepartmentid":
+                return person.DepartmentOpenIds.Contains(member.MemberId);
+            case "openchat" when person.OpenId is { } openId:
+                // The bot sees a chat's members only when it is in the chat; otherwise the chat proves nothing.
+                try
+                {
+                    await foreach (var m in bot.Im.ChatMembers.ListAsync(member.MemberId, cancellationToken: cancellationToken).ConfigureAwait(false))
+                    {
+                        if (m.MemberId == openId)
+                        {
+                            return true;
+                        }
+                    }
+                }
+                catch (FeishuApiException ex) when (!ex.IsTransient)
+                {
+                }
+
+                return false;
+            default:
+                return false;
+        }
+    }
+
+    private static async Task<bool> OwnsAsync(FeishuClient bot, string token, DriveFileType type, PersonShareIds person, CancellationToken cancellationToken)
+    {
+        if (person.OpenId is null)
+        {
+            return false;
+        }
+
+        try
+        {
+            var metas = await bot.Docs.Files.GetMetasAsync([(token, type)], cancellationToken: cancellationToken).ConfigureAwait(false);
+            return metas.Found.Any(m => m.OwnerId == person.OpenId);
+        }
+        catch (FeishuApiException ex) when (!ex.IsTransient)
+        {
+            return false;
+        }
+    }
+}
