@@ -250,6 +250,11 @@ internal static class DocEdits
             if (title != file.Title)
             {
                 file.Title = title;
+                if (tx.Store.NodeOf(file) is { } node)
+                {
+                    node.Title = title;
+                }
+
                 tx.TitleUpdated(file);
             }
         }

@@ -85,7 +85,7 @@ internal static class DocsViews
         return text.ToString();
     }
 
-    private static string MentionName(EmulatorState state, JsonElement mention)
+    public static string MentionName(EmulatorState state, JsonElement mention)
     {
         var id = mention.TryGetProperty("user_id", out var u) ? u.GetString() ?? string.Empty : string.Empty;
         return (state.FindUserByAnyOpenId(id) ?? state.FindUserByReference(id))?.Name ?? id;

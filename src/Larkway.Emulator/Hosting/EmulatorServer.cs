@@ -377,10 +377,12 @@ public sealed partial class EmulatorServer : IAsyncDisposable
         Api.Docs.WikiEndpoints.MapWikiEndpoints(app);
         Api.Docs.DrivePermissionEndpoints.MapDrivePermissionEndpoints(app);
         Api.Docs.DriveFileEndpoints.MapDriveFileEndpoints(app);
+        Api.Control.DocsControlEndpoints.MapDocsControlEndpoints(app);
         app.MapWebEndpoints();
         app.MapApprovalPages();
         app.MapDirectoryPages();
         app.MapBitablePages();
+        Web.DocsPages.MapDocsPages(app);
         app.MapDingTalk();
         app.MapWeCom();
 

@@ -337,7 +337,4 @@ internal static class DrivePermissionEndpoints
             };
         }
     }
-
-    /// <summary>A member as the control API names it (no app context): type user (any id or email), chat, department or app.</summary>
-    internal static JsonObject Echo(DocMember member) => new() { ["type"] = member.Kind, ["key"] = member.Key, ["perm"] = member.Perm };
 }
