@@ -82,7 +82,7 @@ internal static class DocsControlEndpoints
     };
 
     /// <summary>
-    /// <c>{"name", "description"?, "visibility"? (private), "owner"? (a user or app_id; default the home app), "members"?: [{type,
+    /// <c>{"name", "space_id"? (digits; default a new one), "description"?, "visibility"? (private), "owner"? (a user or app_id; default the home app), "members"?: [{type,
     /// id, role}], "nodes"?: [{"title", "content"?, "obj_type"? (docx), "owner"?, "children"?: [nodes]}]}</c>. No events.
     /// </summary>
     private static async Task<IResult> CreateSpaceAsync(HttpContext context, DocsStore store)
@@ -96,12 +96,18 @@ internal static class DocsControlEndpoints
             throw ApiErrorException.BadRequest(Invalid, "visibility is public or private");
         }
 
+        var spaceId = body.OptionalString("space_id", Invalid);
+        if (spaceId is not null && (spaceId.Length is 0 or > 19 || !spaceId.All(char.IsAsciiDigit) || store.FindSpace(spaceId) is not null))
+        {
+            throw ApiErrorException.BadRequest(Invalid, $"space_id '{spaceId}' must be new and digits only (at most 19)");
+        }
+
         var owner = Owner(state, body.OptionalString("owner", Invalid));
         var members = Array(body, "members").Select(m => SpaceMemberOf(state, m)).ToList();
         var nodes = Array(body, "nodes");
         var result = store.Change(owner, tx =>
         {
-            var space = WikiBuilder.Space(tx, name, body.OptionalString("description", Invalid) ?? string.Empty, visibility);
+            var space = WikiBuilder.Space(tx, name, body.OptionalString("description", Invalid) ?? string.Empty, visibility, spaceId);
             space.Members.AddRange(members);
             var made = new JsonArray();
             AddNodes(tx, space, null, nodes, owner, made);

@@ -220,7 +220,10 @@ internal static class DrivePermissionEndpoints
         return Envelope.Ok(new { auth_result = result });
     }
 
-    /// <summary>Only the owner transfers (1063002); the old owner keeps <c>old_owner_perm</c> (default full_access) unless <c>remove_old_owner</c>.</summary>
+    /// <summary>
+    /// Only the owner transfers (1063002); the old owner keeps <c>old_owner_perm</c> (default full_access) unless
+    /// <c>remove_old_owner</c>; without <c>stay_put</c> a drive document moves to the new owner's root folder.
+    /// </summary>
     private static async Task<IResult> TransferOwnerAsync([FromRoute(Name = "token")] string token, HttpContext context, DocsStore store)
     {
         var type = TypeOf(context.Request);
@@ -232,6 +235,7 @@ internal static class DrivePermissionEndpoints
         }
 
         var removeOld = context.Request.Query("remove_old_owner") is "true";
+        var stayPut = context.Request.Query("stay_put") is "true";
         var oldPerm = context.Request.Query("old_owner_perm") ?? "full_access";
         if (DocPermissions.Parse(oldPerm) == Perm.None)
         {
@@ -256,6 +260,13 @@ internal static class DrivePermissionEndpoints
 
             var old = file.Owner;
             file.Owner = ChangeActor.User(key);
+
+            // stay_put false (the default): a document in the old owner's space moves to the new owner's root.
+            if (!stayPut && file.FolderToken is not null && file.SpaceId is null)
+            {
+                file.FolderToken = store.RootOf(file.Owner).Token;
+            }
+
             file.Members.RemoveAll(m => m.Kind == "user" && m.Key == key);
             if (!removeOld)
             {
