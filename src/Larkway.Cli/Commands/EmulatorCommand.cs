@@ -67,6 +67,7 @@ internal static class EmulatorCommand
             if (options.SeedFile is null)
             {
                 await context.Output.WriteLineAsync($"  approvals:  {server.BaseUrl}approvals (Payment {Larkway.Emulator.Seed.DefaultApprovals.PaymentCode}, General request {Larkway.Emulator.Seed.DefaultApprovals.GeneralRequestCode})").ConfigureAwait(false);
+                await context.Output.WriteLineAsync($"  docs:       {server.BaseUrl}docx (wiki spaces Employee Handbook {Larkway.Emulator.Seed.DefaultDocs.HandbookSpaceId}, People Ops {Larkway.Emulator.Seed.DefaultDocs.PeopleOpsSpaceId})").ConfigureAwait(false);
             }
 
             if (server.StateFile is { } kept)

@@ -205,6 +205,7 @@ public sealed partial class EmulatorServer : IAsyncDisposable
         // Read the state file (or seed) now: a bad seed or an unusable state file fails here, before anything listens.
         _ = app.Services.GetRequiredService<ApprovalStore>();
         _ = app.Services.GetRequiredService<BitableStore>();
+        _ = app.Services.GetRequiredService<Docs.DocsStore>();
         _ = app.Services.GetRequiredService<TokenStore>();
         _ = app.Services.GetRequiredService<Larkway.Emulator.CardKit.CardKitStore>();
         _ = app.Services.GetRequiredService<OAuthSettingsStore>();
@@ -265,6 +266,7 @@ public sealed partial class EmulatorServer : IAsyncDisposable
         services.AddSingleton<ApprovalStore>();
         services.AddSingleton<BitableStore>();
         services.AddSingleton<BitableWriteGate>();
+        services.AddSingleton<Docs.DocsStore>();
         services.AddSingleton<EventSubscriptions>();
         services.AddSingleton<LongConnectionHub>();
         services.AddSingleton<EventDelivery>();
@@ -371,10 +373,16 @@ public sealed partial class EmulatorServer : IAsyncDisposable
         app.MapBitableControlEndpoints();
         app.MapDriveSubscriptionEndpoints();
         app.MapDriveMediaEndpoints();
+        Api.Docs.DocxEndpoints.MapDocxEndpoints(app);
+        Api.Docs.WikiEndpoints.MapWikiEndpoints(app);
+        Api.Docs.DrivePermissionEndpoints.MapDrivePermissionEndpoints(app);
+        Api.Docs.DriveFileEndpoints.MapDriveFileEndpoints(app);
+        Api.Control.DocsControlEndpoints.MapDocsControlEndpoints(app);
         app.MapWebEndpoints();
         app.MapApprovalPages();
         app.MapDirectoryPages();
         app.MapBitablePages();
+        Web.DocsPages.MapDocsPages(app);
         app.MapDingTalk();
         app.MapWeCom();
 

@@ -18,6 +18,7 @@ internal sealed partial class StateFileWriter(
     EmulatorState state,
     ApprovalStore approvals,
     Bitable.BitableStore bitable,
+    Docs.DocsStore docs,
     TokenStore tokens,
     Authen.AuthenStores authen,
     DingTalk.DingTalkPersistence dingTalk,
@@ -129,7 +130,7 @@ internal sealed partial class StateFileWriter(
         {
             // Read the revision first: a change made while the copy is taken is written again next time.
             var revision = state.Revision.Current;
-            SnapshotFile.Save(Path, SnapshotFile.Capture(state, approvals, bitable, tokens, authen, dingTalk.Export(), weCom.Export(), options.TimeProvider, cardKit.Export()) with { AiBackend = aiConversations.Export() });
+            SnapshotFile.Save(Path, SnapshotFile.Capture(state, approvals, bitable, tokens, authen, dingTalk.Export(), weCom.Export(), options.TimeProvider, cardKit.Export(), docs.Export()) with { AiBackend = aiConversations.Export() });
             Interlocked.Exchange(ref _written, revision);
         }
     }

@@ -22,6 +22,9 @@ internal sealed record OpenApiEndpoint(AccessTokenTypes Accepts, bool ApiRateLim
 
     /// <summary>The API's own frequency limit when it is not the common tier (<see cref="RateLimiter.ApiTier"/>).</summary>
     public IReadOnlyList<RateWindow>? Tier { get; init; }
+
+    /// <summary>The HTTP status of a refused call: 429, or 400 for the older APIs that answer so (docx).</summary>
+    public int RateLimitStatus { get; init; } = 429;
 }
 
 /// <summary>
@@ -55,6 +58,11 @@ internal static class OpenApiEndpointExtensions
     public static TBuilder AsOpenApi<TBuilder>(this TBuilder builder, AccessTokenTypes accepts, IReadOnlyList<RateWindow> tier)
         where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new OpenApiEndpoint(accepts, true) { Tier = tier });
+
+    /// <summary>An Open API endpoint whose frequency limit answers <paramref name="rateLimitStatus"/> (docx: HTTP 400 + 99991400).</summary>
+    public static TBuilder AsOpenApi<TBuilder>(this TBuilder builder, AccessTokenTypes accepts, IReadOnlyList<RateWindow> tier, int rateLimitStatus)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new OpenApiEndpoint(accepts, true) { Tier = tier, RateLimitStatus = rateLimitStatus });
 
     public static EmulatorApp CallerApp(this HttpContext context) =>
         context.Features.Get<Caller>()?.App ?? throw new InvalidOperationException("The endpoint is not marked as a token-authenticated Open API endpoint.");

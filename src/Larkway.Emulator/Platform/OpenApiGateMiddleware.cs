@@ -56,8 +56,8 @@ internal sealed partial class OpenApiGateMiddleware(
         await AuthorizeAndRunAsync(context, metadata, operation);
     }
 
-    public static ApiErrorException RateLimited(int limit, int resetSeconds) =>
-        new(429, ErrorCodes.RateLimited, "request trigger frequency limit")
+    public static ApiErrorException RateLimited(int limit, int resetSeconds, int status = 429) =>
+        new(status, ErrorCodes.RateLimited, "request trigger frequency limit")
         {
             Headers = new Dictionary<string, string>
             {
@@ -101,7 +101,7 @@ internal sealed partial class OpenApiGateMiddleware(
             if (metadata.ApiRateLimited && options.EnforceRateLimits
                 && rateLimiter.TryAcquire($"api|{caller.App.AppId}|{operation}", metadata.Tier ?? RateLimiter.ApiTier) is { } rejection)
             {
-                throw RateLimited(rejection.Limit, rejection.ResetSeconds);
+                throw RateLimited(rejection.Limit, rejection.ResetSeconds, metadata.RateLimitStatus);
             }
         }
 

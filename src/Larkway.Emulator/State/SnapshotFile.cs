@@ -57,8 +57,8 @@ internal static partial class SnapshotFile
         return state;
     }
 
-    public static EmulatorSnapshot Capture(EmulatorState state, Approval.ApprovalStore approvals, Bitable.BitableStore bitable, TokenStore tokens, Authen.AuthenStores authen, DingTalk.State.DingTalkSnapshot dingTalk, WeCom.State.WeComSnapshot weCom, TimeProvider clock, CardKit.CardKitSnapshot? cardKit = null) =>
-        new(EmulatorSnapshot.FormatName, EmulatorSnapshot.CurrentVersion, clock.GetUtcNow(), state.Export(), approvals.Export(), tokens.Export(), authen.Export(), bitable.Export(), dingTalk, weCom, cardKit);
+    public static EmulatorSnapshot Capture(EmulatorState state, Approval.ApprovalStore approvals, Bitable.BitableStore bitable, TokenStore tokens, Authen.AuthenStores authen, DingTalk.State.DingTalkSnapshot dingTalk, WeCom.State.WeComSnapshot weCom, TimeProvider clock, CardKit.CardKitSnapshot? cardKit = null, Docs.DocsSnapshot? docs = null) =>
+        new(EmulatorSnapshot.FormatName, EmulatorSnapshot.CurrentVersion, clock.GetUtcNow(), state.Export(), approvals.Export(), tokens.Export(), authen.Export(), bitable.Export(), dingTalk, weCom, cardKit, Docs: docs);
 
     /// <summary>Writes atomically (temporary file, flush, rename); readable and writable by the owner only, as it holds app secrets.</summary>
     public static void Save(string path, EmulatorSnapshot snapshot)

@@ -6,11 +6,11 @@ namespace Larkway.Emulator.State;
 
 /// <summary>
 /// The state file's content: the whole emulated tenant — directory, chats, messages (cards included), uploads,
-/// custom bots, subscriptions, approvals, bases (Bitable), issued tokens, the DingTalk robots and tokens, and WeCom's messages, media and tokens. Not in it: events waiting for a retry, rate-limit
+/// custom bots, subscriptions, approvals, bases (Bitable), documents and wiki spaces (Docs), issued tokens, the DingTalk robots and tokens, and WeCom's messages, media and tokens. Not in it: events waiting for a retry, rate-limit
 /// windows, injected faults, long connections and the delivery log (they start empty, as after a restart of Feishu's
 /// own gateway).
 /// </summary>
-internal sealed record EmulatorSnapshot(string Format, int Version, DateTimeOffset SavedAt, TenantSnapshot Tenant, ApprovalsSnapshot Approvals, IReadOnlyList<IssuedToken> Tokens, AuthenSnapshot? Authen = null, Larkway.Emulator.Bitable.BitableSnapshot? Bitable = null, Larkway.Emulator.DingTalk.State.DingTalkSnapshot? DingTalk = null, Larkway.Emulator.WeCom.State.WeComSnapshot? WeCom = null, Larkway.Emulator.CardKit.CardKitSnapshot? CardKit = null, Larkway.Emulator.AiBackend.AiBackendSnapshot? AiBackend = null)
+internal sealed record EmulatorSnapshot(string Format, int Version, DateTimeOffset SavedAt, TenantSnapshot Tenant, ApprovalsSnapshot Approvals, IReadOnlyList<IssuedToken> Tokens, AuthenSnapshot? Authen = null, Larkway.Emulator.Bitable.BitableSnapshot? Bitable = null, Larkway.Emulator.DingTalk.State.DingTalkSnapshot? DingTalk = null, Larkway.Emulator.WeCom.State.WeComSnapshot? WeCom = null, Larkway.Emulator.CardKit.CardKitSnapshot? CardKit = null, Larkway.Emulator.AiBackend.AiBackendSnapshot? AiBackend = null, Larkway.Emulator.Docs.DocsSnapshot? Docs = null)
 {
     /// <summary>Names the file's kind, so another JSON file given by mistake is never read as state.</summary>
     public const string FormatName = "larkway-emulator-state";
@@ -31,6 +31,7 @@ internal sealed record EmulatorSnapshot(string Format, int Version, DateTimeOffs
         Bitable?.Check();
         DingTalk?.Check();
         WeCom?.Check();
+        Docs?.Check();
     }
 }
 
@@ -119,4 +120,5 @@ internal sealed record ApprovalsSnapshot(
     RespectRequiredConstructorParameters = true)]
 [JsonSerializable(typeof(EmulatorSnapshot))]
 [JsonSerializable(typeof(Bitable.BitableBase))]
+[JsonSerializable(typeof(Docs.DocsSnapshot))]
 internal sealed partial class StateSnapshotJson : JsonSerializerContext;

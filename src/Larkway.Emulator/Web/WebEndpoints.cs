@@ -373,5 +373,5 @@ internal static class WebEndpoints
     /// <param name="wide">Tables too wide for a chat's column (the directory).</param>
     internal static string Layout(string title, string body, bool wide = false) =>
         $"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{Html.Encode(title)}</title><style>{PageStyles.Css}</style></head>"
-        + $"<body><header><a href=\"/\">Larkway Emulator</a> · <a href=\"/approvals\">Approvals</a> · <a href=\"/directory\">Directory</a> · <a href=\"/bitable\">Bitable</a> · <a href=\"/dingtalk-chat\">DingTalk</a> · <a href=\"/wecom-chat\">WeCom</a></header><main{(wide ? " class=\"wide\"" : string.Empty)}>{body}</main></body></html>";
+        + $"<body><header><a href=\"/\">Larkway Emulator</a> · <a href=\"/approvals\">Approvals</a> · <a href=\"/directory\">Directory</a> · <a href=\"/bitable\">Bitable</a> · <a href=\"/docx\">Docs</a> · <a href=\"/dingtalk-chat\">DingTalk</a> · <a href=\"/wecom-chat\">WeCom</a></header><main{(wide ? " class=\"wide\"" : string.Empty)}>{body}</main></body></html>";
 }

@@ -1,4 +1,6 @@
+using Larkway.Emulator.Api.Docs;
 using Larkway.Emulator.Bitable;
+using Larkway.Emulator.Docs;
 using Larkway.Emulator.Platform;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -11,7 +13,8 @@ namespace Larkway.Emulator.Api.Bitable;
 /// Document event subscriptions (drive v1: 订阅云文档事件, 查询云文档事件订阅状态, 取消云文档事件订阅) for bases: an app receives a
 /// base's <c>drive.file.bitable_record_changed_v1</c> and <c>…field_changed_v1</c> only after subscribing to that base (per
 /// base, per app; with a user token the user is its subscriber). <c>file_type</c> is required; for a base
-/// <c>event_type</c> must be left out (1069602); a token that is no base is 1069604 (other documents are not emulated).
+/// <c>event_type</c> must be left out (1069602); a token that is no base is 1069604. <c>file_type=docx</c> goes to the docs
+/// area (<see cref="DocSubscriptionRules"/>); other document types are not emulated (1069604).
 /// </summary>
 internal static class DriveSubscriptionEndpoints
 {
@@ -25,9 +28,13 @@ internal static class DriveSubscriptionEndpoints
         files.MapDelete("delete_subscribe", Unsubscribe);
     }
 
-    private static IResult Subscribe([FromRoute(Name = "file_token")] string fileToken, HttpContext context, BitableStore store)
+    private static IResult Subscribe([FromRoute(Name = "file_token")] string fileToken, HttpContext context, BitableStore store, DocsStore docs)
     {
-        Check(context.Request);
+        if (Check(context.Request) == "docx")
+        {
+            return DocSubscriptionRules.Subscribe(fileToken, context, docs);
+        }
+
         var caller = context.Caller();
         var subscription = new BitableSubscription(caller.App.AppId, caller.User?.UserKey);
         store.Change(BitableRequest.Actor(context), tx =>
@@ -43,17 +50,25 @@ internal static class DriveSubscriptionEndpoints
         return Envelope.Ok();
     }
 
-    private static IResult Get([FromRoute(Name = "file_token")] string fileToken, HttpContext context, BitableStore store)
+    private static IResult Get([FromRoute(Name = "file_token")] string fileToken, HttpContext context, BitableStore store, DocsStore docs)
     {
-        Check(context.Request);
+        if (Check(context.Request) == "docx")
+        {
+            return DocSubscriptionRules.Get(fileToken, context, docs);
+        }
+
         var appId = context.CallerApp().AppId;
         var subscribed = store.Read(() => BaseOf(store, fileToken).Subscriptions.Exists(s => s.AppId == appId));
         return Envelope.Ok(new { is_subscribe = subscribed });
     }
 
-    private static IResult Unsubscribe([FromRoute(Name = "file_token")] string fileToken, HttpContext context, BitableStore store)
+    private static IResult Unsubscribe([FromRoute(Name = "file_token")] string fileToken, HttpContext context, BitableStore store, DocsStore docs)
     {
-        Check(context.Request);
+        if (Check(context.Request) == "docx")
+        {
+            return DocSubscriptionRules.Unsubscribe(fileToken, context, docs);
+        }
+
         var appId = context.CallerApp().AppId;
         store.Change(BitableRequest.Actor(context), tx =>
         {
@@ -65,7 +80,7 @@ internal static class DriveSubscriptionEndpoints
         return Envelope.Ok();
     }
 
-    private static void Check(HttpRequest request)
+    private static string Check(HttpRequest request)
     {
         var fileType = request.Query("file_type") ?? throw BitableErrors.Error(BitableErrors.DriveParamError, "file_type is required");
         if (!FileTypes.Contains(fileType, StringComparer.Ordinal))
@@ -78,10 +93,12 @@ internal static class DriveSubscriptionEndpoints
             throw BitableErrors.Error(BitableErrors.DriveParamError, "event_type is for folders only; a document subscribes to all of its events");
         }
 
-        if (fileType != "bitable")
+        if (fileType is not ("bitable" or "docx"))
         {
-            throw BitableErrors.Error(BitableErrors.DriveDocumentNotFound, $"the emulator has bases only, no {fileType} documents");
+            throw BitableErrors.Error(BitableErrors.DriveDocumentNotFound, $"the emulator has bases and docx documents only, no {fileType} documents");
         }
+
+        return fileType;
     }
 
     private static BitableBase BaseOf(BitableStore store, string fileToken) =>
