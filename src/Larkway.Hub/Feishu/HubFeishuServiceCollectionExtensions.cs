@@ -147,6 +147,7 @@ public static class HubFeishuServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(endpoints);
         FeishuStoredAppEndpoints.Map(endpoints);
         endpoints.MapHubFeishuSignIn();
+        Larkway.Hub.Feishu.Docs.FeishuDocsConnect.Map(endpoints);
         return endpoints;
     }
 

@@ -6,9 +6,10 @@ using Larkway.Hub.Directory;
 namespace Larkway.Hub.Feishu.Docs;
 
 /// <summary>Whether a person may open a document, and on what evidence; <see cref="Why"/> tells the asker when not.</summary>
-internal sealed record DocumentAccess(bool Allowed, string Evidence, string? Why = null)
+/// <param name="AskedAsPerson">Whether Feishu was asked as the person (then its answer is final).</param>
+internal sealed record DocumentAccess(bool Allowed, string Evidence, string? Why = null, bool AskedAsPerson = false)
 {
-    public static DocumentAccess Refused(string why) => new(false, "none", why);
+    public static DocumentAccess Refused(string why, bool askedAsPerson = false) => new(false, "none", why, askedAsPerson);
 }
 
 /// <summary>
@@ -32,8 +33,8 @@ internal sealed class FeishuDocumentAccess(IFeishuUserTokenStore userTokens)
             try
             {
                 return await asPerson.Docs.Permissions.CanAsync(token, type, DriveAction.View, cancellationToken).ConfigureAwait(false)
-                    ? new DocumentAccess(true, "feishu_check_as_person")
-                    : DocumentAccess.Refused("Feishu says you may not open it: ask its owner to share it with you.");
+                    ? new DocumentAccess(true, "feishu_check_as_person", AskedAsPerson: true)
+                    : DocumentAccess.Refused("Feishu says you may not open it: ask its owner to share it with you.", askedAsPerson: true);
             }
             catch (FeishuApiException ex) when (ex.Code is FeishuErrorCodes.UserScopeMissing or FeishuErrorCodes.UserAccessTokenInvalid or FeishuErrorCodes.UserTokenExpired or FeishuErrorCodes.UserNotSignedIn)
             {
@@ -64,38 +65,56 @@ internal sealed class FeishuDocumentAccess(IFeishuUserTokenStore userTokens)
 
     private static async Task<DocumentAccess> ByWhatTheBotSeesAsync(FeishuClient bot, string token, DriveFileType type, PersonShareIds person, CancellationToken cancellationToken)
     {
+        // Each piece of evidence is asked for on its own: the bot may be allowed to see one and not another.
         var permissions = bot.Docs.Permissions;
-        DrivePublicSettings settings;
-        IReadOnlyList<DriveMember> members;
-        try
+        var seen = false;
+        if (await TryAsync(() => permissions.GetPublicAsync(token, type, cancellationToken)) is { } settings)
         {
-            settings = await permissions.GetPublicAsync(token, type, cancellationToken).ConfigureAwait(false);
-            if (settings.TenantCanRead && person.OpenId is not null)
+            seen = true;
+            if (settings.TenantCanRead)
             {
                 return new DocumentAccess(true, "link_" + settings.LinkShareEntity);
             }
-
-            members = await permissions.ListMembersAsync(token, type, cancellationToken: cancellationToken).ConfigureAwait(false);
-        }
-        catch (FeishuApiException ex) when (!ex.IsTransient)
-        {
-            return DocumentAccess.Refused("the assistant's Feishu app cannot see who may open it: give the app access to the document's sharing (… → Add document app), or sign in so Feishu can be asked as you.");
         }
 
-        foreach (var member in members)
+        if (await TryAsync(() => permissions.ListMembersAsync(token, type, cancellationToken: cancellationToken)) is { } members)
         {
-            if (await NamesAsync(bot, member, person, cancellationToken).ConfigureAwait(false))
+            seen = true;
+            foreach (var member in members)
             {
-                return new DocumentAccess(true, "member_" + (member.WireMemberType ?? "user"));
+                if (await NamesAsync(bot, member, person, cancellationToken).ConfigureAwait(false))
+                {
+                    return new DocumentAccess(true, "member_" + (member.WireMemberType ?? "user"));
+                }
             }
         }
 
-        if (await OwnsAsync(bot, token, type, person, cancellationToken).ConfigureAwait(false))
+        if (await TryAsync(() => bot.Docs.Files.GetMetasAsync([(token, type)], cancellationToken: cancellationToken)) is { } metas)
         {
-            return new DocumentAccess(true, "owner");
+            seen |= metas.Found.Count > 0;
+            if (metas.Found.Any(m => m.OwnerId == person.OpenId))
+            {
+                return new DocumentAccess(true, "owner");
+            }
         }
 
-        return DocumentAccess.Refused("it is not shared with you as far as the assistant can see: ask its owner to share it with you (or with everyone in the company), then ask again.");
+        return DocumentAccess.Refused(seen
+            ? "as far as the assistant can see, it is not shared with you. Ask its owner to share it with you (or with everyone in the company), then ask again."
+            : "the assistant's Feishu app cannot see who may open it.");
+    }
+
+    /// <summary>The call's answer, or null when Feishu refuses it for good (a passing failure propagates: the turn is retried).</summary>
+    private static async Task<T?> TryAsync<T>(Func<Task<T>> call)
+        where T : class
+    {
+        try
+        {
+            return await call().ConfigureAwait(false);
+        }
+        catch (FeishuApiException ex) when (!ex.IsTransient)
+        {
+            return null;
+        }
     }
 
     private static async Task<bool> NamesAsync(FeishuClient bot, DriveMember member, PersonShareIds person, CancellationToken cancellationToken)
@@ -131,24 +150,6 @@ internal sealed class FeishuDocumentAccess(IFeishuUserTokenStore userTokens)
                 return false;
             default:
                 return false;
-        }
-    }
-
-    private static async Task<bool> OwnsAsync(FeishuClient bot, string token, DriveFileType type, PersonShareIds person, CancellationToken cancellationToken)
-    {
-        if (person.OpenId is null)
-        {
-            return false;
-        }
-
-        try
-        {
-            var metas = await bot.Docs.Files.GetMetasAsync([(token, type)], cancellationToken: cancellationToken).ConfigureAwait(false);
-            return metas.Found.Any(m => m.OwnerId == person.OpenId);
-        }
-        catch (FeishuApiException ex) when (!ex.IsTransient)
-        {
-            return false;
         }
     }
 }

@@ -20,7 +20,8 @@ internal sealed partial class FeishuLinkedDocuments(
     PeopleStore people,
     FeishuDocumentAccess access,
     IOptions<FeishuDocsOptions> options,
-    ILogger<FeishuLinkedDocuments> logger) : IAssistantContextSource
+    ILogger<FeishuLinkedDocuments> logger,
+    Larkway.Hub.Platform.Configuration.HubSettings? settings = null) : IAssistantContextSource
 {
     public async Task<AssistantContext> ReadAsync(AssistantContextQuestion question, CancellationToken cancellationToken)
     {
@@ -41,7 +42,7 @@ internal sealed partial class FeishuLinkedDocuments(
             return new AssistantContext([], ["No Feishu app of this Hub reads documents: an administrator sets Larkway:Feishu:Docs:ReadingApp."]);
         }
 
-        var person = await people.ShareIdsAsync(personId, app, cancellationToken).ConfigureAwait(false);
+        var person = await people.ShareIdsAsync(personId, HubAppService.NameInStore(app), cancellationToken).ConfigureAwait(false);
         if (person?.OpenId is null)
         {
             return new AssistantContext([], ["I cannot tell who you are on Feishu, so I cannot tell which documents you may open: link your Feishu account with /link."]);
@@ -105,7 +106,9 @@ internal sealed partial class FeishuLinkedDocuments(
             LogDecision(logger, assistant, person.PersonId, documentId, decision.Allowed, decision.Evidence);
             if (!decision.Allowed)
             {
-                return (null, $"I did not read {link.Url}: {decision.Why}");
+                // Rights the bot cannot see (a wiki space's, a folder's) are Feishu's to tell, asked as the person.
+                return (null, $"I did not read {link.Url}: {decision.Why}"
+                    + (decision.AskedAsPerson ? "" : $" If you can open it on Feishu, let me ask Feishu as you: {ConnectUrl}"));
             }
 
             var blocks = new List<DocxBlock>();
@@ -130,18 +133,28 @@ internal sealed partial class FeishuLinkedDocuments(
         }
     }
 
-    /// <summary>The app that received a Feishu question; for another platform's, the configured reading app or the only Feishu app.</summary>
+    /// <summary>Where a person lets the assistant ask Feishu as them (the Hub's public URL when it has one).</summary>
+    private string ConnectUrl => settings?.PublicUrl is { } url ? url.GetLeftPart(UriPartial.Path).TrimEnd('/') + FeishuDocsConnect.Path : FeishuDocsConnect.Path + " on this Hub";
+
+    /// <summary>
+    /// The app that received a Feishu question; for another platform's, the configured reading app, else the deployment's
+    /// Feishu app, else the only stored Feishu app. Null when none reads.
+    /// </summary>
     private async Task<string?> ReadingAppAsync(AssistantContextQuestion question, CancellationToken cancellationToken)
     {
-        var received = await apps.FindAsync(HubAppService.NameInStore(question.App), cancellationToken).ConfigureAwait(false);
-        if (received is { IsFeishu: true, Enabled: true })
+        if (HubAppPlatform.IsFeishu(question.Platform))
         {
-            return received.Name;
+            return question.App;
         }
 
         if (options.Value.ReadingApp is { Length: > 0 } configured)
         {
             return configured;
+        }
+
+        if (settings?.AppId is { Length: > 0 })
+        {
+            return HubAppService.DefaultAppName;
         }
 
         var feishu = (await apps.AllAsync(cancellationToken).ConfigureAwait(false)).Where(a => a.IsFeishu && a.Enabled && a.Error is null).ToList();

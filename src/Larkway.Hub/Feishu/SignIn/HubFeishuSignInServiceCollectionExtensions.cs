@@ -51,6 +51,8 @@ internal static class HubFeishuSignInServiceCollectionExtensions
                     context.Response.Redirect(context.RedirectUri);
                     return Task.CompletedTask;
                 };
+                // Only a sign-in started to connect one's documents keeps the person's token (the assistant's access check).
+                o.Events.OnCreatingTicket = Larkway.Hub.Feishu.Docs.FeishuDocsConnect.KeepTokenAsync;
                 o.Events.OnRemoteFailure = async context =>
                 {
                     context.HandleResponse();
