@@ -17,10 +17,10 @@ namespace Larkway.Hub.Feishu.Docs;
 internal sealed partial class FeishuLinkedDocuments(
     IFeishuClientFactory clients,
     HubAppRegistry apps,
-    PeopleStore people,
     FeishuDocumentAccess access,
     IOptions<FeishuDocsOptions> options,
     ILogger<FeishuLinkedDocuments> logger,
+    PeopleStore? people = null,
     Larkway.Hub.Platform.Configuration.HubSettings? settings = null) : IAssistantContextSource
 {
     public async Task<AssistantContext> ReadAsync(AssistantContextQuestion question, CancellationToken cancellationToken)
@@ -42,7 +42,8 @@ internal sealed partial class FeishuLinkedDocuments(
             return new AssistantContext([], ["No Feishu app of this Hub reads documents: an administrator sets Larkway:Feishu:Docs:ReadingApp."]);
         }
 
-        var person = await people.ShareIdsAsync(personId, HubAppService.NameInStore(app), cancellationToken).ConfigureAwait(false);
+        // Without the directory (a Hub composed without it) nobody can be known, so nothing is read.
+        var person = people is null ? null : await people.ShareIdsAsync(personId, HubAppService.NameInStore(app), cancellationToken).ConfigureAwait(false);
         if (person?.OpenId is null)
         {
             return new AssistantContext([], ["I cannot tell who you are on Feishu, so I cannot tell which documents you may open: link your Feishu account with /link."]);
