@@ -53,6 +53,8 @@ public sealed partial class HubRouteAuthorizationTests(ITestOutputHelper output)
         ["/oidc/{platform}/denied"] = "that leg refused",
         ["/oidc/assets/qr-login.js"] = "the sign-in page's script",
         ["/oidc/assets/form-post.js"] = "the form_post response mode's script",
+        ["/oidc/feishu/documents"] = "a person lets the assistant ask Feishu as them about documents (Feishu's sign-in with the docs scopes)",
+        ["/oidc/feishu/documents/done"] = "the end of that sign-in: the person's token kept, a page saying so",
     };
 
     /// <summary>Routes a business system's API key may call (what it sends and follows, and the directory it resolves people in).</summary>
