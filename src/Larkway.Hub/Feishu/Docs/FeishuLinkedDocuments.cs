@@ -112,14 +112,26 @@ internal sealed partial class FeishuLinkedDocuments(
                     + (decision.AskedAsPerson ? "" : $" If you can open it on Feishu, let me ask Feishu as you: {ConnectUrl}"));
             }
 
+            // Blocks come in reading order: once they hold more text than the budget, the rest would be cut anyway, so a
+            // document of 20,000 blocks costs the pages the budget needs, not all of them.
             var blocks = new List<DocxBlock>();
+            var read = 0;
+            var more = false;
             await foreach (var block in bot.Docs.Blocks.List(documentId, DocxLimits.MaxBlocksPageSize, cancellationToken).ConfigureAwait(false))
             {
+                if (read > budget)
+                {
+                    more = true;
+                    break;
+                }
+
                 blocks.Add(block);
+                read += block.Type == DocxBlockType.Page ? 0 : block.Text?.PlainText.Length ?? 0;
             }
 
             var title = blocks.FirstOrDefault(b => b.Type == DocxBlockType.Page)?.Text?.PlainText is { Length: > 0 } t ? t : "Untitled";
-            var (text, cut) = DocxPlainText.Within(DocxPlainText.Sections(blocks), budget);
+            var (text, within) = DocxPlainText.Within(DocxPlainText.Sections(blocks), budget);
+            var cut = within || more;
             return (new AssistantContextDocument(title, link.Url, text, cut), cut ? $"“{title}” is long: I read its beginning only." : null);
         }
         catch (FeishuApiException ex) when (!ex.IsTransient)
