@@ -87,5 +87,39 @@ public sealed class WeComKfTests : IDisposable
         Assert.Equal("one of five", Assert.Single(view.Json.GetProperty("received").EnumerateArray()).GetProperty("content").GetProperty("content").GetString());
     }
 
+    [Fact]
+    public async Task A_customers_picture_a_kind_WeCom_adds_later_and_a_recall_are_pulled_as_documented()
+    {
+        var clock = new ManualClock();
+        await using var emulator = await TestEmulator.StartAsync(clock: clock);
+        var token = await emulator.WeComTokenAsync();
+        var control = $"/_emulator/wecom/kf/{Account}/customers/{Customer}";
+
+        using var picture = await Reply.ReadAsync(await emulator.Http.PostAsJsonAsync(control + "/send", new { msgtype = "image" }));
+        using var future = await Reply.ReadAsync(await emulator.Http.PostAsJsonAsync(control + "/send", new { msgtype = "channels_shop_order_v9", content = new { order_id = "o-1" } }));
+        using var recalled = await emulator.Http.PostAsJsonAsync(control + "/recall", new { msgid = picture.Field("msgid") });
+        using var textAsSend = await emulator.Http.PostAsJsonAsync(control + "/send", new { msgtype = "text" });
+        using var notTheirs = await emulator.Http.PostAsJsonAsync(control + "/recall", new { msgid = "from_msgid_never" });
+        clock.Advance(TimeSpan.FromMinutes(3));
+        using var tooLate = await emulator.Http.PostAsJsonAsync(control + "/recall", new { msgid = future.Field("msgid") });
+        using var pulled = await emulator.WeComPostAsync($"/wecom/cgi-bin/kf/sync_msg?access_token={token}", new { open_kfid = Account });
+
+        recalled.EnsureSuccessStatusCode();
+        Assert.Equal(
+            [System.Net.HttpStatusCode.BadRequest, System.Net.HttpStatusCode.BadRequest, System.Net.HttpStatusCode.BadRequest],
+            new[] { textAsSend, notTheirs, tooLate }.Select(r => r.StatusCode));
+        Assert.Contains("no longer lets its sender recall", await tooLate.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        // The picture with a media id, the new kind as given, then the recall naming the picture.
+        var items = pulled.Json.GetProperty("msg_list").EnumerateArray().ToList();
+        Assert.Equal(3, items.Count);
+        Assert.Equal(("image", 3), (items[0].GetProperty("msgtype").GetString(), items[0].GetProperty("origin").GetInt32()));
+        Assert.False(string.IsNullOrEmpty(items[0].GetProperty("image").GetProperty("media_id").GetString()));
+        Assert.Equal("o-1", items[1].GetProperty("channels_shop_order_v9").GetProperty("order_id").GetString());
+        var recall = items[2].GetProperty("event");
+        Assert.Equal(("user_recall_msg", picture.Field("msgid"), Customer),
+            (recall.GetProperty("event_type").GetString(), recall.GetProperty("recall_msgid").GetString(), recall.GetProperty("external_userid").GetString()));
+    }
+
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 }

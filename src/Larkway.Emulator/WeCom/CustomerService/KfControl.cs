@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Larkway.Emulator.WeCom.Callbacks;
 using Larkway.Emulator.WeCom.Platform;
 using Microsoft.AspNetCore.Builder;
@@ -25,6 +26,11 @@ internal static class KfControl
             ActAsync(c, body => body?.Str("text") is { Length: > 0 } text
                 ? signals.SayAsync(openKfId, externalUserId, text, body?.Str("menu_id"))
                 : throw WeComException.InvalidParameter("send {\"text\": \"…\", \"menu_id\"?}")));
+        customer.MapPost("send", (HttpContext c, string openKfId, string externalUserId, KfSignals signals) => SendAsync(c, openKfId, externalUserId, signals));
+        customer.MapPost("recall", (HttpContext c, string openKfId, string externalUserId, KfSignals signals) =>
+            ActAsync(c, body => body?.Str("msgid") is { Length: > 0 } msgId
+                ? signals.RecallAsync(openKfId, externalUserId, msgId)
+                : throw WeComException.InvalidParameter("send {\"msgid\": the customer's message's id}")));
         customer.MapPost("take", (HttpContext c, string openKfId, string externalUserId, KfSignals signals) =>
             ActAsync(c, body => body?.Str("servicer") is { Length: > 0 } servicer
                 ? signals.TakeAsync(openKfId, externalUserId, servicer)
@@ -52,7 +58,11 @@ internal static class KfControl
         return scene.Length == 0 ? link : link + "?enc_scene=ENC" + System.Buffers.Text.Base64Url.EncodeToString(Encoding.UTF8.GetBytes(scene));
     }
 
-    private static async Task<IResult> ActAsync(HttpContext context, Func<JsonElement?, Task<WeComCallbackOutcome?>> act)
+    private static Task<IResult> ActAsync(HttpContext context, Func<JsonElement?, Task<WeComCallbackOutcome?>> act) =>
+        MadeAsync(context, async body => ("", await act(body).ConfigureAwait(false)));
+
+    /// <summary>Reads the body, acts, and answers how the app's callback went (with the msgid of an item the action made).</summary>
+    private static async Task<IResult> MadeAsync(HttpContext context, Func<JsonElement?, Task<(string MsgId, WeComCallbackOutcome? Outcome)>> act)
     {
         JsonElement? body = null;
         if (context.Request.ContentLength is > 0 || context.Request.Headers.TransferEncoding.Count > 0)
@@ -69,14 +79,36 @@ internal static class KfControl
 
         try
         {
-            var outcome = await act(body);
-            return WeComJson.Plain(new { delivered = outcome?.Delivered, delivery_id = outcome?.DeliveryId, error = outcome?.Error });
+            var (msgId, outcome) = await act(body);
+            return msgId.Length == 0
+                ? WeComJson.Plain(new { delivered = outcome?.Delivered, delivery_id = outcome?.DeliveryId, error = outcome?.Error })
+                : WeComJson.Plain(new { msgid = msgId, delivered = outcome?.Delivered, delivery_id = outcome?.DeliveryId, error = outcome?.Error });
         }
         catch (WeComException e)
         {
             return WeComJson.Plain(new { error = e.Message }, e.ErrCode == KfCodes.InvalidAccount ? 404 : 400);
         }
     }
+
+    /// <summary>
+    /// A customer's message other than text: <c>{"msgtype": "image", "content": {…}}</c>. Known kinds get WeCom's fields
+    /// filled in when left out; any other lower-case type is passed through as given, as a kind WeCom adds later would be.
+    /// The answer carries the item's msgid.
+    /// </summary>
+    private static Task<IResult> SendAsync(HttpContext context, string openKfId, string externalUserId, KfSignals signals) =>
+        MadeAsync(context, body =>
+        {
+            var type = body?.Str("msgtype") ?? "";
+            if (type.Length is 0 or > 64 || type is "event" or "text" || !type.All(ch => ch is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '_'))
+            {
+                throw WeComException.InvalidParameter("send {\"msgtype\": \"image\" | \"voice\" | \"location\" | … or any lower-case name, \"content\"?: {…}}; text goes to /say");
+            }
+
+            var given = body is { } b && b.TryGetProperty("content", out var c) && c.ValueKind == JsonValueKind.Object
+                ? (JsonObject)JsonNode.Parse(c.GetRawText())!
+                : [];
+            return signals.SendAsync(openKfId, externalUserId, type, KfContents.Filled(type, given));
+        });
 
     private static IResult View(string openKfId, string externalUserId, KfStore store) =>
         store.Locked(s =>

@@ -66,6 +66,58 @@ internal sealed class KfSignals(KfStore store, WeComOrg org, WeComCallbackSender
             s.Append(account, item);
         });
 
+    /// <summary>
+    /// The customer sends something other than text: <paramref name="type"/> with its <paramref name="content"/> (an image's
+    /// media_id, a location, a mini program…, or a type WeCom adds later — the app must store it, not choke on it). It opens
+    /// the session and the send budget as a text does. Returns the item's msgid, so a test can recall it.
+    /// </summary>
+    public async Task<(string MsgId, WeComCallbackOutcome? Outcome)> SendAsync(string account, string customer, string type, JsonObject content)
+    {
+        var msgId = "";
+        var outcome = await SignalAsync(account, s =>
+        {
+            s.Customer(customer);
+            var session = s.Session(account, customer);
+            if (session.State == 4)
+            {
+                (session.State, session.Servicer, session.CodeIssuedForQueue, session.CodeIssuedForServicer) = (0, null, false, false);
+            }
+
+            (session.LastCustomerMessage, session.SendsLeft) = (s.Now, KfStore.SendsPerMessage);
+            var item = Message(s, account, customer, origin: 3, type, content);
+            msgId = (string)item["msgid"]!;
+            s.Append(account, item);
+        }).ConfigureAwait(false);
+        return (msgId, outcome);
+    }
+
+    /// <summary>
+    /// The customer recalls <paramref name="msgId"/> (<c>user_recall_msg</c>), which must be theirs and at most
+    /// <see cref="RecallWindow"/> old, as WeChat allows.
+    /// </summary>
+    public Task<WeComCallbackOutcome?> RecallAsync(string account, string customer, string msgId) =>
+        SignalAsync(account, s =>
+        {
+            var sent = s.HistoryOf(account).FirstOrDefault(i => (string?)i.Json["msgid"] == msgId && (string?)i.Json["external_userid"] == customer
+                && (int?)i.Json["origin"] == 3)
+                ?? throw WeComException.InvalidParameter($"customer '{customer}' sent no message '{msgId}' to this account (or WeCom no longer keeps it)");
+            if (s.Now - sent.At > RecallWindow)
+            {
+                throw WeComException.InvalidParameter($"message '{msgId}' is older than {RecallWindow.TotalMinutes:0} minutes; WeChat no longer lets its sender recall it");
+            }
+
+            s.Append(account, Event(s, new JsonObject
+            {
+                ["event_type"] = "user_recall_msg",
+                ["open_kfid"] = account,
+                ["external_userid"] = customer,
+                ["recall_msgid"] = msgId,
+            }));
+        });
+
+    /// <summary>How long after sending a WeChat user may recall a message.</summary>
+    public static readonly TimeSpan RecallWindow = TimeSpan.FromMinutes(2);
+
     /// <summary>A receptionist takes the session from the queue (or the app) in the WeCom client: change_type 1, with a pick-up code.</summary>
     public Task<WeComCallbackOutcome?> TakeAsync(string account, string customer, string servicer) =>
         SignalAsync(account, s =>

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Larkway.Emulator.Hosting;
 using Larkway.Hub.Assistants.Storage;
 using Larkway.Hub.Platform.Storage;
 using Larkway.Hub.WeCom.CustomerService;
@@ -291,6 +292,56 @@ public sealed class HubAssistantWeComCustomerServiceTests
     }
 
     [Fact]
+    public async Task A_picture_a_kind_WeCom_adds_later_a_recall_and_callbacks_replayed_or_forged_are_each_kept_once_and_never_crash_the_pull()
+    {
+        await using var hub = await HubSandbox.StartAsync(new Dictionary<string, string?> { ["Larkway:Sandbox:Assistant"] = "true" });
+        using var driver = new AssistantDriver(hub, hub.Emulator.BaseUrl);
+        await driver.SetAiAsync(new { tokens_per_second = 500, answer_words = 8 });
+        await WaitForFirstPullAsync(hub, Account);
+
+        // A picture and a message kind this Hub has never heard of: each stored with its kind, told once in words that the
+        // assistant reads text, never given to the backend; the pull goes on to the next message.
+        var picture = await SendAsync(hub, "wmCustomerGus", new { msgtype = "image" });
+        await SendAsync(hub, "wmCustomerGus", new { msgtype = "channels_shop_order_v9", content = new { order_id = "o-1" } });
+        await HubSandbox.WaitUntilAsync(() => Received(hub, "wmCustomerGus").Count(m => m.Text.Contains("reads text only", StringComparison.Ordinal)) == 2,
+            "a words-only notice for each", seconds: 60);
+
+        // He recalls the picture: the stored item is marked, as the console shows it.
+        await ActAsync(hub, "wmCustomerGus", "recall", new { msgid = picture });
+        await HubSandbox.WaitUntilAsync(() => StoredAsync(hub, Account).GetAwaiter().GetResult().Single(m => m.MsgId == picture).Recalled, "the picture marked recalled", seconds: 60);
+
+        await ActAsync(hub, "wmCustomerGus", "say", new { text = "Where is my parcel?" });
+        await HubSandbox.WaitUntilAsync(() => Answers(hub, "wmCustomerGus", "Where is my parcel?") == 1, "the answer to his words", seconds: 60);
+        var stored = (await StoredAsync(hub, Account)).Where(m => m.ExternalUserId == "wmCustomerGus" && m.Origin == KfOrigins.Customer).ToList();
+        stored.Select(m => m.Type).ShouldBe(["image", "channels_shop_order_v9", "text"]);
+        stored.ShouldAllBe(m => m.Route == KfRoutes.Assistant);
+        (await driver.TurnsAsync()).ShouldHaveSingleItem().Question.ShouldContain("Where is my parcel?");
+
+        // The same callback twice (WeCom retries one it thinks unanswered), and one forged with a wrong signature: the
+        // forged one is refused naming the problem; the repeats pull nothing new.
+        var callback = $"<xml><ToUserName><![CDATA[{EmulatorOptions.DefaultWeComCorpId}]]></ToUserName><CreateTime>{DateTimeOffset.UtcNow.ToUnixTimeSeconds()}</CreateTime>"
+            + $"<MsgType><![CDATA[event]]></MsgType><Event><![CDATA[kf_msg_or_event]]></Event><Token><![CDATA[ENCreplayed]]></Token><OpenKfId><![CDATA[{Account}]]></OpenKfId></xml>";
+        var (path, body) = EncryptedCallback(callback);
+        using (var forged = await hub.Api.PostAsync(path.Replace("msg_signature=", "msg_signature=0", StringComparison.Ordinal), new StringContent(body, System.Text.Encoding.UTF8, "text/xml")))
+        {
+            forged.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+            (await forged.Content.ReadAsStringAsync()).ShouldContain("signature", Case.Insensitive);
+        }
+
+        for (var i = 0; i < 2; i++)
+        {
+            using var replayed = await hub.Api.PostAsync(path, new StringContent(body, System.Text.Encoding.UTF8, "text/xml"));
+            replayed.StatusCode.ShouldBe(HttpStatusCode.OK, await replayed.Content.ReadAsStringAsync());
+        }
+
+        await WaitForPullAsync(hub, Account);
+        (await StoredAsync(hub, Account)).GroupBy(m => m.MsgId).ShouldAllBe(g => g.Count() == 1);
+        (await driver.TurnsAsync()).Count.ShouldBe(1);
+        Answers(hub, "wmCustomerGus", "Where is my parcel?").ShouldBe(1);
+        Received(hub, "wmCustomerGus").Count(m => m.Text.Contains("reads text only", StringComparison.Ordinal)).ShouldBe(2);
+    }
+
+    [Fact]
     public async Task A_backend_that_fails_hands_the_customer_to_people_instead_of_asking_them_to_try_again()
     {
         await using var hub = await HubSandbox.StartAsync(new Dictionary<string, string?> { ["Larkway:Sandbox:Assistant"] = "true" });
@@ -423,6 +474,25 @@ public sealed class HubAssistantWeComCustomerServiceTests
             : await hub.Control.PostAsJsonAsync($"/_emulator/wecom/kf/{Account}/customers/{customer}/{action}", body);
         var text = await response.Content.ReadAsStringAsync();
         response.IsSuccessStatusCode.ShouldBeTrue(text);
+    }
+
+    /// <summary>The customer sends a message other than text; its msgid.</summary>
+    private static async Task<string> SendAsync(HubSandbox hub, string customer, object body)
+    {
+        using var response = await hub.Control.PostAsJsonAsync($"/_emulator/wecom/kf/{Account}/customers/{customer}/send", body);
+        var text = await response.Content.ReadAsStringAsync();
+        response.IsSuccessStatusCode.ShouldBeTrue(text);
+        return JsonDocument.Parse(text).RootElement.GetProperty("msgid").GetString()!;
+    }
+
+    /// <summary>A callback to the sandbox's WeCom app, encrypted and signed as WeCom does: its path with the query, and its body.</summary>
+    private static (string Path, string Body) EncryptedCallback(string plaintext)
+    {
+        var crypto = new Larkway.WeCom.Callbacks.WeComCallbackCrypto(EmulatorOptions.DefaultWeComCallbackToken, EmulatorOptions.DefaultWeComEncodingAesKey, EmulatorOptions.DefaultWeComCorpId);
+        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var encrypted = crypto.Encrypt(plaintext, timestamp, "n" + Guid.NewGuid().ToString("N")[..10]);
+        var body = $"<xml><ToUserName><![CDATA[{EmulatorOptions.DefaultWeComCorpId}]]></ToUserName><Encrypt><![CDATA[{encrypted.Encrypt}]]></Encrypt><AgentID><![CDATA[1000002]]></AgentID></xml>";
+        return ($"/wecom/apps/wecom-sandbox/callback?msg_signature={encrypted.MsgSignature}&timestamp={encrypted.TimeStamp}&nonce={encrypted.Nonce}", body);
     }
 
     private static async Task<JsonElement> ViewAsync(HubSandbox hub, string customer) =>
