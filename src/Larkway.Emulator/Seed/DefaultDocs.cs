@@ -7,7 +7,7 @@ namespace Larkway.Emulator.Seed;
 /// Sample wiki spaces of the default tenant, with fixed ids so docs, tests and the Hub's sandbox can name them.
 /// "Employee Handbook": the "Larkway Dev" group (all four people and the bot) is a member, Alice its admin; five documents
 /// by Alice (onboarding by Bob). "People Ops": Carol (admin) and the app are members; its one document, "Salary bands 2025",
-/// the bot can read and Alice, Bob and Dave cannot open.
+/// the bot can read and Alice, Bob and Dave cannot open. "Assistant answers", a folder of Dave's the app may edit.
 /// </summary>
 public static class DefaultDocs
 {
@@ -27,11 +27,17 @@ public static class DefaultDocs
     public const string SalaryBandsNode = "wikPeopleOpsSalaryBands0001";
     public const string SalaryBandsDocument = "doxPeopleOpsSalaryBands0001";
 
+    /// <summary>
+    /// "Assistant answers": Dave's folder in the drive, which the app may edit (where the Hub's sandbox keeps <c>/doc</c>
+    /// answers). As in Feishu, whoever may open a folder may open what is in it: Dave opens every answer kept there.
+    /// </summary>
+    public const string AnswersFolder = "fldAssistantAnswers00000001";
+
     internal static void Seed(DocsStore store, string appId)
     {
         var state = store.State;
         if (state.FindUser("email", "alice@example.com") is not { } alice || state.FindUser("email", "bob@example.com") is not { } bob
-            || state.FindUser("email", "carol@example.com") is not { } carol || state.Chats.FirstOrDefault(c => c.Name == DefaultSeed.GeneralChatName) is not { } general)
+            || state.FindUser("email", "carol@example.com") is not { } carol || state.FindUser("email", "dave@example.com") is not { } dave || state.Chats.FirstOrDefault(c => c.Name == DefaultSeed.GeneralChatName) is not { } general)
         {
             return;
         }
@@ -51,6 +57,14 @@ public static class DefaultDocs
         peopleOps.Members.Add(new SpaceMember("user", carol.OpenId, "admin"));
         peopleOps.Members.Add(new SpaceMember("app", appId, "member"));
         WikiBuilder.Node(tx, peopleOps, null, "Salary bands 2025", SalaryBands, ChangeActor.User(carol.OpenId), nodeToken: SalaryBandsNode, objToken: SalaryBandsDocument);
+
+        var byDave = ChangeActor.User(dave.OpenId);
+        var answers = new DocFile
+        {
+            Token = AnswersFolder, Type = "folder", Title = "Assistant answers", Owner = byDave, FolderToken = store.RootOf(byDave).Token, CreatedTime = tx.Now, ModifiedTime = tx.Now,
+        };
+        answers.Members.Add(new DocMember("app", appId, "openid", "edit"));
+        store.PutFile(answers);
     }
 
     private const string Welcome = """

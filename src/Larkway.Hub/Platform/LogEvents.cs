@@ -288,9 +288,11 @@ internal static class LogEvents
     public const int AssistantWeComAnswerCardFailed = 5358;
     public const int AssistantAttachmentFailed = 5360;
 
-    // Documents a question links (Feishu/Docs): 5370–5379.
+    // Documents a question links and answers kept as documents (Feishu/Docs): 5370–5379.
     public const int AssistantLinkedDocument = 5370;
     public const int AssistantLinkedDocumentRefused = 5371;
+    public const int AssistantAnswerDocumentWritten = 5372;
+    public const int AssistantAnswerDocumentFailed = 5373;
 
     // Who wrote, and linking one's own account (Assistants/Routing): 5390–5399.
     public const int AssistantSenderMatched = 5390;

@@ -62,6 +62,33 @@ internal sealed class AssistantSessions(IDbContextFactory<HubDbContext> contexts
         }
     }
 
+    /// <summary>
+    /// The answered turns of <paramref name="key"/>'s current session, oldest first, at most the <paramref name="max"/>
+    /// newest: the answers as stored (masked for storage). Empty when the session ended, expired or has none.
+    /// </summary>
+    public async Task<IReadOnlyList<(string Question, string Answer, DateTimeOffset At)>> AnsweredAsync(string assistant, string key, int max, CancellationToken cancellationToken)
+    {
+        await initializer.EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            var now = time.GetUtcNow();
+            var current = await db.AssistantSessions.Where(s => s.Assistant == assistant && s.Key == key)
+                .OrderByDescending(s => s.Number).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+            if (current is not { EndedAt: null } || current.ExpiresAt <= now)
+            {
+                return [];
+            }
+
+            var turns = await db.AssistantTurns.AsNoTracking()
+                .Where(t => t.SessionId == current.Id && t.Status == AssistantTurnStatus.Answered && t.Answer != null)
+                .OrderByDescending(t => t.Id).Take(max)
+                .Select(t => new { t.Question, t.Answer, t.FinishedAt, t.ReceivedAt })
+                .ToListAsync(cancellationToken).ConfigureAwait(false);
+            return [.. turns.AsEnumerable().Reverse().Select(t => (t.Question, t.Answer!, t.FinishedAt ?? t.ReceivedAt))];
+        }
+    }
+
     /// <summary>Ends <paramref name="key"/>'s current session (<c>/new</c>); true when there was one.</summary>
     public async Task<bool> EndAsync(string assistant, string key, CancellationToken cancellationToken)
     {

@@ -32,8 +32,12 @@ internal sealed partial class AssistantInbound(
     Attachments.AssistantAttachments attachments,
     AssistantFeedback feedback,
     TimeProvider time,
-    IEnumerable<IAssistantAudiences> audiences) : Bots.IBotAssistant, IAssistantCustomers
+    IEnumerable<IAssistantAudiences> audiences,
+    IEnumerable<Commands.IAssistantCommand> roomCommands) : Bots.IBotAssistant, IAssistantCustomers
 {
+    /// <summary>A command's view of the conversation holds at most this many answered turns, the newest.</summary>
+    private const int MaxExchanges = 100;
+
     /// <summary>The assistant's own commands; the bot's registered commands run before the assistant sees anything else.</summary>
     public static readonly IReadOnlyList<string> Commands = ["new", "stop", "link"];
 
@@ -65,7 +69,7 @@ internal sealed partial class AssistantInbound(
             also.AddRange(await audience.DescribeAsync(app, cancellationToken).ConfigureAwait(false));
         }
 
-        return new Bots.BotAssistantHelp(loaded.Definition.DisplayName, HelpLines) { AlsoAnswers = also };
+        return new Bots.BotAssistantHelp(loaded.Definition.DisplayName, [.. HelpLines, .. roomCommands.Select(c => (c.Name, c.Usage, c.Description))]) { AlsoAnswers = also };
     }
 
     /// <inheritdoc />
@@ -94,7 +98,7 @@ internal sealed partial class AssistantInbound(
             return true;
         }
 
-        if (TryCommand(message.Text, out var command, out var argument))
+        if (TryCommand(message.Text, out var command, out var argument) || TryRoomCommand(message.Text, out command, out argument))
         {
             // /link is how a stranger gets in, so it runs whatever the gate said about strangers.
             if (command == "link")
@@ -148,6 +152,12 @@ internal sealed partial class AssistantInbound(
                 }
 
                 return true;
+        }
+
+        if (command is not null && roomCommands.FirstOrDefault(c => c.Name == command) is { } roomCommand)
+        {
+            await RunRoomCommandAsync(roomCommand, loaded, platform, app, personId, sessionKey, argument, reply, cancellationToken).ConfigureAwait(false);
+            return true;
         }
 
         return await QueueAsync(loaded, app, message, personId, sessionKey, message.Conversation.Kind.ToString().ToLowerInvariant(), arrival, replyContext, reply, cancellationToken)
@@ -251,6 +261,40 @@ internal sealed partial class AssistantInbound(
     }
 
     /// <summary>Splits <c>/name argument</c> for the assistant's commands.</summary>
+    /// <summary>Runs a room's command with the sender's conversation (answers masked toward the platform, as they were shown).</summary>
+    private async Task RunRoomCommandAsync(
+        Commands.IAssistantCommand command, LoadedAssistant loaded, string platform, string app, string? personId, string sessionKey, string argument,
+        Func<string, string, CancellationToken, Task> reply, CancellationToken cancellationToken)
+    {
+        var assistant = loaded.Definition;
+        var answered = await sessions.AnsweredAsync(assistant.Name, sessionKey, MaxExchanges, cancellationToken).ConfigureAwait(false);
+        var exchanges = answered.Select(t => new Commands.AssistantExchange(t.Question, loaded.Masker.Mask(t.Answer, MaskingDirection.ToPlatform).Text, t.At)).ToList();
+        var text = await command.RunAsync(new Commands.AssistantCommandRequest(assistant.Name, assistant.DisplayName, platform, app, personId, argument, exchanges), cancellationToken)
+            .ConfigureAwait(false);
+        await reply(text, command.Name, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Whether <paramref name="text"/> is a command a room added (see <see cref="TryCommand"/>).</summary>
+    private bool TryRoomCommand(string text, out string? command, out string argument)
+    {
+        command = null;
+        argument = "";
+        if (!text.StartsWith('/'))
+        {
+            return false;
+        }
+
+        var (name, rest) = Bots.BotArguments.SplitCommand(text);
+        name = name.ToLowerInvariant();
+        if (!roomCommands.Any(c => c.Name == name))
+        {
+            return false;
+        }
+
+        (command, argument) = (name, rest.Trim());
+        return true;
+    }
+
     internal static bool TryCommand(string text, out string? command, out string argument)
     {
         command = null;

@@ -1,6 +1,6 @@
 namespace Larkway.Hub.Feishu.Docs;
 
-/// <summary>How the assistant reads the Feishu documents a question links (<c>Larkway:Feishu:Docs</c>).</summary>
+/// <summary>How the assistant reads the Feishu documents a question links, and writes answers into new ones (<c>Larkway:Feishu:Docs</c>).</summary>
 public sealed class FeishuDocsOptions
 {
     /// <summary>The configuration section.</summary>
@@ -17,4 +17,10 @@ public sealed class FeishuDocsOptions
 
     /// <summary>Links read from one question, at most (default 5); the others are named, not read.</summary>
     public int MaxLinksPerQuestion { get; set; } = 5;
+
+    /// <summary>
+    /// The folder (its token, from the folder's link) where <c>/doc</c> writes answers; the writing app's bot must be able
+    /// to edit it. Null: the app's own space — the document is still shared with the person who asked.
+    /// </summary>
+    public string? AnswersFolder { get; set; }
 }

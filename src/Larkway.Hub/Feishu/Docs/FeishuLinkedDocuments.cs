@@ -16,7 +16,7 @@ namespace Larkway.Hub.Feishu.Docs;
 /// </summary>
 internal sealed partial class FeishuLinkedDocuments(
     IFeishuClientFactory clients,
-    HubAppRegistry apps,
+    FeishuReadingApp readingApp,
     FeishuDocumentAccess access,
     IOptions<FeishuDocsOptions> options,
     ILogger<FeishuLinkedDocuments> logger,
@@ -37,7 +37,7 @@ internal sealed partial class FeishuLinkedDocuments(
             return new AssistantContext([], ["I read documents only for people in the company directory: link your account with /link, then ask again."]);
         }
 
-        if (await ReadingAppAsync(question, cancellationToken).ConfigureAwait(false) is not { } app)
+        if (await readingApp.ForAsync(question.Platform, question.App, cancellationToken).ConfigureAwait(false) is not { } app)
         {
             return new AssistantContext([], ["No Feishu app of this Hub reads documents: an administrator sets Larkway:Feishu:Docs:ReadingApp."]);
         }
@@ -148,31 +148,6 @@ internal sealed partial class FeishuLinkedDocuments(
 
     /// <summary>Where a person lets the assistant ask Feishu as them (the Hub's public URL when it has one).</summary>
     private string ConnectUrl => settings?.PublicUrl is { } url ? url.GetLeftPart(UriPartial.Path).TrimEnd('/') + FeishuDocsConnect.Path : FeishuDocsConnect.Path + " on this Hub";
-
-    /// <summary>
-    /// The app that received a Feishu question; for another platform's, the configured reading app, else the deployment's
-    /// Feishu app, else the only stored Feishu app. Null when none reads.
-    /// </summary>
-    private async Task<string?> ReadingAppAsync(AssistantContextQuestion question, CancellationToken cancellationToken)
-    {
-        if (HubAppPlatform.IsFeishu(question.Platform))
-        {
-            return question.App;
-        }
-
-        if (options.Value.ReadingApp is { Length: > 0 } configured)
-        {
-            return configured;
-        }
-
-        if (settings?.AppId is { Length: > 0 })
-        {
-            return HubAppService.DefaultAppName;
-        }
-
-        var feishu = (await apps.AllAsync(cancellationToken).ConfigureAwait(false)).Where(a => a.IsFeishu && a.Enabled && a.Error is null).ToList();
-        return feishu.Count == 1 ? feishu[0].Name : null;
-    }
 
     private static string Why(int code) => code switch
     {

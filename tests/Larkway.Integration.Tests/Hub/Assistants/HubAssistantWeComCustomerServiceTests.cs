@@ -339,6 +339,18 @@ public sealed class HubAssistantWeComCustomerServiceTests
         (await driver.TurnsAsync()).Count.ShouldBe(1);
         Answers(hub, "wmCustomerGus", "Where is my parcel?").ShouldBe(1);
         Received(hub, "wmCustomerGus").Count(m => m.Text.Contains("reads text only", StringComparison.Ordinal)).ShouldBe(2);
+
+        // A callback naming an account the Hub does not serve is answered (WeCom would retry otherwise) and logged with
+        // what to do; nothing is pulled for it.
+        var (strangerPath, strangerBody) = EncryptedCallback(callback.Replace(Account, "wkNotServedHere00000001", StringComparison.Ordinal));
+        using (var stranger = await hub.Api.PostAsync(strangerPath, new StringContent(strangerBody, System.Text.Encoding.UTF8, "text/xml")))
+        {
+            stranger.StatusCode.ShouldBe(HttpStatusCode.OK, await stranger.Content.ReadAsStringAsync());
+        }
+
+        await HubSandbox.WaitUntilAsync(() => hub.Log.Problems.Any(l => l.Contains("wkNotServedHere00000001", StringComparison.Ordinal) && l.Contains("PUT", StringComparison.Ordinal)),
+            "a warning naming the account and how to serve it", seconds: 60);
+        (await StoredAsync(hub, "wkNotServedHere00000001")).ShouldBeEmpty();
     }
 
     [Fact]
