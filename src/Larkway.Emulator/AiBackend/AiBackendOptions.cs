@@ -10,6 +10,18 @@ public sealed class AiBackendOptions
     /// <summary>The Dify app key the emulator admits by default (Dify's keys start with <c>app-</c>); never a real credential.</summary>
     public const string DefaultDifyAppKey = "app-larkwayemulatordevkey0001";
 
+    /// <summary>
+    /// The Dify knowledge (dataset) API key the emulator admits by default on the <c>/datasets</c> routes (Dify's knowledge
+    /// keys start with <c>dataset-</c> and are not app keys: each is refused where the other belongs); never a real credential.
+    /// </summary>
+    public const string DefaultDifyDatasetKey = "dataset-larkwayemulatordevkey01";
+
+    /// <summary>The id of the knowledge base the emulator starts with ("Larkway sandbox knowledge"), so the sandbox has one.</summary>
+    public const string DefaultDatasetId = "5d1f3c2a-7b4e-4c1a-9f0e-1a2b3c4d5e6f";
+
+    /// <summary>The name of the knowledge base <see cref="DefaultDatasetId"/>.</summary>
+    public const string DefaultDatasetName = "Larkway sandbox knowledge";
+
     /// <summary>The OpenAI API key the emulator admits by default; never a real credential.</summary>
     public const string DefaultOpenAiApiKey = "sk-larkway-emulator-dev-key-0001";
 
@@ -21,6 +33,21 @@ public sealed class AiBackendOptions
 
     /// <summary>The Dify app keys admitted (Bearer); the default one if left empty.</summary>
     public IList<string> DifyAppKeys { get; } = [];
+
+    /// <summary>The Dify knowledge API keys admitted (Bearer) on the <c>/datasets</c> routes; the default one if left empty.</summary>
+    public IList<string> DifyDatasetKeys { get; } = [];
+
+    /// <summary>
+    /// The largest text a knowledge document may have, in UTF-8 bytes (Dify's <c>UPLOAD_FILE_SIZE_LIMIT</c>, 15 MB by
+    /// default): above it Dify answers 413 <c>file_too_large</c>. Changeable through <c>PUT /_emulator/ai/knowledge/limits</c>.
+    /// </summary>
+    public long KnowledgeMaxTextBytes { get; set; } = 15L * 1024 * 1024;
+
+    /// <summary>How many documents one knowledge base may hold (a subscription's quota); null: no limit. Above it: 403.</summary>
+    public int? KnowledgeMaxDocuments { get; set; }
+
+    /// <summary>Knowledge API requests a key may make in any 60 s (a subscription's rate limit); null: no limit. Above it: 403.</summary>
+    public int? KnowledgeRequestsPerMinute { get; set; }
 
     /// <summary>The OpenAI API keys admitted (Bearer); the default one if left empty.</summary>
     public IList<string> OpenAiApiKeys { get; } = [];
@@ -41,6 +68,8 @@ public sealed class AiBackendOptions
     public int RequestLogCapacity { get; set; } = 1000;
 
     internal IReadOnlyList<string> AdmittedDifyKeys => DifyAppKeys.Count > 0 ? [.. DifyAppKeys] : [DefaultDifyAppKey];
+
+    internal IReadOnlyList<string> AdmittedDifyDatasetKeys => DifyDatasetKeys.Count > 0 ? [.. DifyDatasetKeys] : [DefaultDifyDatasetKey];
 
     internal IReadOnlyList<string> AdmittedOpenAiKeys => OpenAiApiKeys.Count > 0 ? [.. OpenAiApiKeys] : [DefaultOpenAiApiKey];
 }

@@ -26,14 +26,29 @@ internal static class AiBackendRegistration
             return conversations;
         });
         services.AddSingleton<AiBackendService>();
+
+        // Dify's knowledge bases are kept in the state file too; without one (or in a file from before them) the seeded one.
+        services.AddSingleton(sp =>
+        {
+            var knowledge = new DifyKnowledge();
+            knowledge.Restore(sp.GetRequiredService<StateLoad>().Snapshot?.AiBackend?.Knowledge, sp.GetRequiredService<TimeProvider>().GetUtcNow().ToUnixTimeSeconds());
+            knowledge.Changed += sp.GetRequiredService<StateRevision>().Advance;
+            return knowledge;
+        });
+        services.AddSingleton(_ => new KnowledgeLimits(options));
+        services.AddSingleton<KnowledgeFaults>();
+        services.AddSingleton<KnowledgeCalls>();
+        services.AddSingleton<KnowledgeBackend>();
         return services;
     }
 
     public static IEndpointRouteBuilder MapAiBackend(this IEndpointRouteBuilder routes, AiBackendOptions options)
     {
         routes.MapDifyEndpoints(options);
+        routes.MapDifyKnowledgeEndpoints(options);
         routes.MapOpenAiEndpoints(options);
         routes.MapAiControlEndpoints();
+        routes.MapKnowledgeControlEndpoints();
         return routes;
     }
 
@@ -50,6 +65,16 @@ internal static class AiBackendRegistration
         if (options.TokensPerSecond is <= 0 or > 100_000 || double.IsNaN(options.TokensPerSecond))
         {
             throw new ArgumentException("AiBackend.TokensPerSecond must be above 0 and at most 100000.", nameof(options));
+        }
+
+        if (options.AdmittedDifyDatasetKeys.Intersect(options.AdmittedDifyKeys, StringComparer.Ordinal).FirstOrDefault() is { } shared)
+        {
+            throw new ArgumentException($"AiBackend.DifyDatasetKeys and DifyAppKeys share the key '{shared[..Math.Min(8, shared.Length)]}…': Dify's knowledge keys and app keys are distinct, so give each list its own keys.", nameof(options));
+        }
+
+        if (KnowledgeLimits.Check(new KnowledgeLimitsView(options.KnowledgeMaxTextBytes, options.KnowledgeMaxDocuments, options.KnowledgeRequestsPerMinute)) is { } limitError)
+        {
+            throw new ArgumentException($"AiBackend knowledge limits: {limitError} (KnowledgeMaxTextBytes, KnowledgeMaxDocuments, KnowledgeRequestsPerMinute).", nameof(options));
         }
 
         if (options.AnswerWords < 0)

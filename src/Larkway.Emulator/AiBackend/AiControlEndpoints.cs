@@ -7,7 +7,8 @@ namespace Larkway.Emulator.AiBackend;
 
 /// <summary>
 /// Test control of the fake AI backend under <c>/_emulator/ai</c>: what it received, its settings (token rate, answer
-/// length, Dify app mode), its faults, and Dify's conversations. Not part of Dify or OpenAI; no authentication (the
+/// length, Dify app mode), its faults, and Dify's conversations (the knowledge API's own under /knowledge: see
+/// <see cref="KnowledgeControlEndpoints"/>). Not part of Dify or OpenAI; no authentication (the
 /// emulator binds to loopback). Refusals are 400 <c>{"error": "…"}</c>.
 /// </summary>
 internal static class AiControlEndpoints

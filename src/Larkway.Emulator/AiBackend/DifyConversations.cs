@@ -9,8 +9,11 @@ namespace Larkway.Emulator.AiBackend;
 /// </summary>
 internal sealed record DifyConversation(string Id, string App, string User, DateTimeOffset CreatedAt, int Turns);
 
-/// <summary>The fake backend's part of the state file: the Dify conversations (faults, settings and the request log start afresh).</summary>
-internal sealed record AiBackendSnapshot(IReadOnlyList<DifyConversation>? DifyConversations = null);
+/// <summary>
+/// The fake backend's part of the state file: the Dify conversations and knowledge bases (faults, settings, limits, call
+/// counts and the request log start afresh).
+/// </summary>
+internal sealed record AiBackendSnapshot(IReadOnlyList<DifyConversation>? DifyConversations = null, KnowledgeSnapshot? Knowledge = null);
 
 /// <summary>
 /// Dify's conversations: one is created by a question with an empty <c>conversation_id</c> and then resolves only for the

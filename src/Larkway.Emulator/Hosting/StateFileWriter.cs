@@ -25,6 +25,7 @@ internal sealed partial class StateFileWriter(
     WeCom.WeComPersistence weCom,
     CardKit.CardKitStore cardKit,
     AiBackend.DifyConversations aiConversations,
+    AiBackend.DifyKnowledge aiKnowledge,
     EmulatorOptions options,
     ILogger<StateFileWriter> logger) : IHostedLifecycleService
 {
@@ -130,7 +131,7 @@ internal sealed partial class StateFileWriter(
         {
             // Read the revision first: a change made while the copy is taken is written again next time.
             var revision = state.Revision.Current;
-            SnapshotFile.Save(Path, SnapshotFile.Capture(state, approvals, bitable, tokens, authen, dingTalk.Export(), weCom.Export(), options.TimeProvider, cardKit.Export(), docs.Export()) with { AiBackend = aiConversations.Export() });
+            SnapshotFile.Save(Path, SnapshotFile.Capture(state, approvals, bitable, tokens, authen, dingTalk.Export(), weCom.Export(), options.TimeProvider, cardKit.Export(), docs.Export()) with { AiBackend = aiConversations.Export() with { Knowledge = aiKnowledge.Export() } });
             Interlocked.Exchange(ref _written, revision);
         }
     }
