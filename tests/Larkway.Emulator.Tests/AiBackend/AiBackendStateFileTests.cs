@@ -29,4 +29,31 @@ public sealed class AiBackendStateFileTests : IDisposable
         Assert.Equal(404, (int)stranger.StatusCode);
         Assert.DoesNotContain(AiHttp.DifyKey, await File.ReadAllTextAsync(file), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Knowledge_bases_and_their_documents_survive_a_restart()
+    {
+        var file = Path.Combine(_folder, "emulator-state.json");
+        var clock = new ManualClock();
+        string documentId;
+        string datasetId;
+        await using (var first = await TestEmulator.StartAsync(o => o.StateFile = file, clock))
+        {
+            documentId = (await KnowledgeHttp.CreateAsync(first.Http, "Kept", "Survives a restart.\n\nWith two paragraphs.")).GetProperty("document").Str("id");
+            using var dataset = await KnowledgeHttp.PostAsync(first.Http, "/dify/v1/datasets", new { name = "Second" });
+            datasetId = (await AiHttp.JsonAsync(dataset)).Str("id");
+        }
+
+        await using var second = await TestEmulator.StartAsync(o => o.StateFile = file, clock);
+        using var detail = await KnowledgeHttp.GetAsync(second.Http, $"{KnowledgeHttp.Base}/documents/{documentId}");
+        using var datasets = await KnowledgeHttp.GetAsync(second.Http, "/dify/v1/datasets");
+        using var next = await KnowledgeHttp.PostAsync(second.Http, KnowledgeHttp.Base + "/document/create-by-text", new { name = "Next", text = "t" });
+
+        Assert.Equal(200, (int)detail.StatusCode);
+        Assert.Equal("Kept", (await AiHttp.JsonAsync(detail)).Str("name"));
+        Assert.Equal("Survives a restart.\n\nWith two paragraphs.", Assert.Single(await KnowledgeHttp.HeldAsync(second.Http), d => d.Str("id") == documentId).Str("text"));
+        Assert.Contains((await AiHttp.JsonAsync(datasets)).GetProperty("data").EnumerateArray(), d => d.Str("id") == datasetId);
+        Assert.Equal(2, (await AiHttp.JsonAsync(next)).GetProperty("document").GetProperty("position").GetInt32());
+        Assert.DoesNotContain(KnowledgeHttp.Key, await File.ReadAllTextAsync(file), StringComparison.Ordinal);
+    }
 }
