@@ -21,4 +21,11 @@ internal static class LogEvents
     public const int BackendStopFailed = 6108;
     public const int BackendIgnoredEvent = 6109;
     public const int BackendFileUploaded = 6110;
+
+    // Backends: the Dify knowledge API client
+    public const int KnowledgeCalled = 6111;
+    public const int KnowledgeFailed = 6112;
+    public const int KnowledgeRetrying = 6113;
+    public const int KnowledgePaced = 6114;
+    public const int KnowledgeHeld = 6115;
 }
