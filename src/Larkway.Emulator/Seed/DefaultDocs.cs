@@ -7,7 +7,10 @@ namespace Larkway.Emulator.Seed;
 /// Sample wiki spaces of the default tenant, with fixed ids so docs, tests and the Hub's sandbox can name them.
 /// "Employee Handbook": the "Larkway Dev" group (all four people and the bot) is a member, Alice its admin; five documents
 /// by Alice (onboarding by Bob). "People Ops": Carol (admin) and the app are members; its one document, "Salary bands 2025",
-/// the bot can read and Alice, Bob and Dave cannot open. "Assistant answers", a folder of Dave's the app may edit.
+/// the bot can read and Alice, Bob and Dave cannot open. "Larkway Guides": a public space (everyone in the company may
+/// read it) of four documents by Bob, the app an admin (so it may subscribe to their edit events), which the Hub's sandbox
+/// keeps in step with its knowledge base.
+/// "Assistant answers", a folder of Dave's the app may edit.
 /// </summary>
 public static class DefaultDocs
 {
@@ -26,6 +29,15 @@ public static class DefaultDocs
     public const string SecurityDocument = "doxHandbookSecurity00000005";
     public const string SalaryBandsNode = "wikPeopleOpsSalaryBands0001";
     public const string SalaryBandsDocument = "doxPeopleOpsSalaryBands0001";
+    public const string GuidesSpaceId = "7354000000000000003";
+    public const string ProductFaqNode = "wikGuidesProductFaq00000001";
+    public const string ProductFaqDocument = "doxGuidesProductFaq00000001";
+    public const string SupportHoursNode = "wikGuidesSupportHours000002";
+    public const string SupportHoursDocument = "doxGuidesSupportHours000002";
+    public const string ReleaseNotesNode = "wikGuidesReleaseNotes000003";
+    public const string ReleaseNotesDocument = "doxGuidesReleaseNotes000003";
+    public const string WritingGuideNode = "wikGuidesWritingGuide000004";
+    public const string WritingGuideDocument = "doxGuidesWritingGuide000004";
 
     /// <summary>
     /// "Assistant answers": Dave's folder in the drive, which the app may edit (where the Hub's sandbox keeps <c>/doc</c>
@@ -57,6 +69,15 @@ public static class DefaultDocs
         peopleOps.Members.Add(new SpaceMember("user", carol.OpenId, "admin"));
         peopleOps.Members.Add(new SpaceMember("app", appId, "member"));
         WikiBuilder.Node(tx, peopleOps, null, "Salary bands 2025", SalaryBands, ChangeActor.User(carol.OpenId), nodeToken: SalaryBandsNode, objToken: SalaryBandsDocument);
+
+        var guides = WikiBuilder.Space(tx, "Larkway Guides", "Product answers for everyone: FAQ, support hours, release notes and how we write.", "public", GuidesSpaceId);
+        guides.Members.Add(new SpaceMember("user", bob.OpenId, "admin"));
+        guides.Members.Add(new SpaceMember("app", appId, "admin"));
+        var byBob = ChangeActor.User(bob.OpenId);
+        var faq = WikiBuilder.Node(tx, guides, null, "Product FAQ", ProductFaq, byBob, nodeToken: ProductFaqNode, objToken: ProductFaqDocument);
+        WikiBuilder.Node(tx, guides, faq, "Support hours and escalation", SupportHours, byBob, nodeToken: SupportHoursNode, objToken: SupportHoursDocument);
+        WikiBuilder.Node(tx, guides, null, "Release notes 2026", ReleaseNotes, byBob, nodeToken: ReleaseNotesNode, objToken: ReleaseNotesDocument);
+        WikiBuilder.Node(tx, guides, null, "Writing guide", WritingGuide, byBob, nodeToken: WritingGuideNode, objToken: WritingGuideDocument);
 
         var byDave = ChangeActor.User(dave.OpenId);
         var answers = new DocFile
@@ -138,6 +159,51 @@ public static class DefaultDocs
         > Report a lost device to IT within one hour, day or night.
         # Data
         Customer data never leaves the production environment. Use the Emulator's sample tenant for tests and demos.
+        """;
+
+    private const string ProductFaq = """
+        # What Larkway does
+        Larkway connects a company's own systems to Feishu, WeCom and DingTalk: bots, notifications, approvals and an assistant.
+        # Which plans are there
+        | Plan | People | Support |
+        |---|---|---|
+        | Team | up to 50 | Email, next working day |
+        | Business | up to 1,000 | Chat, within 4 hours |
+        | Enterprise | no limit | A named engineer, within 1 hour |
+        # Can we host it ourselves
+        Yes. The Hub runs as one service on Linux or in a container, with SQLite or PostgreSQL.
+        # How do we try it
+        Start the sandbox: it brings its own Feishu, WeCom and DingTalk, so nothing needs a tenant.
+        """;
+
+    private const string SupportHours = """
+        # Support hours
+        Support answers from 09:00 to 21:00 China Standard Time, Monday to Saturday.
+        # Escalation
+        1. Write to support with the request id from the error.
+        2. If nothing moves within 4 hours, ask for the duty engineer in the support group.
+        3. An outage of production is escalated to the on-call lead at once, day or night.
+        > Never send passwords or API keys to support: rotate them instead.
+        """;
+
+    private const string ReleaseNotes = """
+        # Release notes 2026
+        ## November
+        - Customer service on WeCom: customers on WeChat answered by the assistant, handed to people.
+        - Answers kept as Feishu documents with /doc.
+        ## October
+        - Approvals on DingTalk and WeCom.
+        - The console's alert rules can be silenced for a time.
+        """;
+
+    private const string WritingGuide = """
+        # How we write
+        Write for the reader who has one minute. Lead with what they must do, then why.
+        - Use short sentences and plain words.
+        - Name things the way the product names them.
+        - Say what to fix in every error message.
+        # Tone
+        Friendly and direct. No jokes in error messages.
         """;
 
     private const string SalaryBands = """

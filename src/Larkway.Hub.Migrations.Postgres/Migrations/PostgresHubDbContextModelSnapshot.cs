@@ -2180,6 +2180,227 @@ namespace Larkway.Hub.Migrations.Postgres.Migrations
                     b.ToTable("directory_people", (string)null);
                 });
 
+            modelBuilder.Entity("Larkway.Hub.Feishu.Docs.Knowledge.KnowledgeDocumentRow", b =>
+                {
+                    b.Property<string>("SyncId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("sync_id");
+
+                    b.Property<string>("ObjToken")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("obj_token");
+
+                    b.Property<string>("ContentHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("content_hash");
+
+                    b.Property<long?>("CreateSentAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("create_sent_at");
+
+                    b.Property<string>("DifyDocumentId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("dify_document_id");
+
+                    b.Property<long?>("EditedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("edited_at");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)")
+                        .HasColumnName("error");
+
+                    b.Property<string>("NodeToken")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("node_token");
+
+                    b.Property<string>("ObjType")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("obj_type");
+
+                    b.Property<long?>("PushedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("pushed_at");
+
+                    b.Property<long?>("PushedEditAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("pushed_edit_at");
+
+                    b.Property<string>("PushedTitle")
+                        .HasMaxLength(800)
+                        .HasColumnType("character varying(800)")
+                        .HasColumnName("pushed_title");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("state");
+
+                    b.Property<bool>("Subscribed")
+                        .HasColumnType("boolean")
+                        .HasColumnName("subscribed");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(800)
+                        .HasColumnType("character varying(800)")
+                        .HasColumnName("title");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("SyncId", "ObjToken")
+                        .HasName("pk_feishu_knowledge_documents");
+
+                    b.HasIndex("ObjToken")
+                        .HasDatabaseName("ix_feishu_knowledge_documents_obj");
+
+                    b.ToTable("feishu_knowledge_documents", (string)null);
+                });
+
+            modelBuilder.Entity("Larkway.Hub.Feishu.Docs.Knowledge.KnowledgeMarkRow", b =>
+                {
+                    b.Property<string>("SyncId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("sync_id");
+
+                    b.Property<string>("ObjToken")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("obj_token");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("action");
+
+                    b.Property<long>("MarkedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("marked_at");
+
+                    b.HasKey("SyncId", "ObjToken")
+                        .HasName("pk_feishu_knowledge_marks");
+
+                    b.ToTable("feishu_knowledge_marks", (string)null);
+                });
+
+            modelBuilder.Entity("Larkway.Hub.Feishu.Docs.Knowledge.KnowledgeSyncRow", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("id");
+
+                    b.Property<string>("App")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("app");
+
+                    b.Property<string>("Assistant")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("assistant");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("DatasetId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("dataset_id");
+
+                    b.Property<string>("DatasetKeyProtected")
+                        .IsRequired()
+                        .HasMaxLength(4096)
+                        .HasColumnType("character varying(4096)")
+                        .HasColumnName("dataset_key_protected");
+
+                    b.Property<string>("DifyBaseUrl")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)")
+                        .HasColumnName("dify_base_url");
+
+                    b.Property<int?>("DifyRequestsPerMinute")
+                        .HasColumnType("integer")
+                        .HasColumnName("dify_requests_per_minute");
+
+                    b.Property<bool>("IncludeRestricted")
+                        .HasColumnType("boolean")
+                        .HasColumnName("include_restricted");
+
+                    b.Property<int>("IntervalSeconds")
+                        .HasColumnType("integer")
+                        .HasColumnName("interval_seconds");
+
+                    b.Property<long?>("LastFullPassAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_full_pass_at");
+
+                    b.Property<long?>("LastPassAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_pass_at");
+
+                    b.Property<string>("LastPassOutcome")
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)")
+                        .HasColumnName("last_pass_outcome");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<long>("Passes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("passes");
+
+                    b.Property<string>("SpaceId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("space_id");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("state");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_feishu_knowledge_syncs");
+
+                    b.HasIndex("Name")
+                        .IsUnique()
+                        .HasDatabaseName("ux_feishu_knowledge_syncs_name");
+
+                    b.HasIndex("SpaceId")
+                        .HasDatabaseName("ix_feishu_knowledge_syncs_space");
+
+                    b.ToTable("feishu_knowledge_syncs", (string)null);
+                });
+
             modelBuilder.Entity("Larkway.Hub.Identity.AuthorizationCodeRow", b =>
                 {
                     b.Property<string>("Hash")

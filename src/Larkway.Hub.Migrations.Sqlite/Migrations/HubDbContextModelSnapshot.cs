@@ -2147,6 +2147,227 @@ namespace Larkway.Hub.Migrations.Sqlite.Migrations
                     b.ToTable("directory_people", (string)null);
                 });
 
+            modelBuilder.Entity("Larkway.Hub.Feishu.Docs.Knowledge.KnowledgeDocumentRow", b =>
+                {
+                    b.Property<string>("SyncId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sync_id");
+
+                    b.Property<string>("ObjToken")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("obj_token");
+
+                    b.Property<string>("ContentHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("content_hash");
+
+                    b.Property<long?>("CreateSentAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("create_sent_at");
+
+                    b.Property<string>("DifyDocumentId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("dify_document_id");
+
+                    b.Property<long?>("EditedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("edited_at");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("error");
+
+                    b.Property<string>("NodeToken")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("node_token");
+
+                    b.Property<string>("ObjType")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("obj_type");
+
+                    b.Property<long?>("PushedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("pushed_at");
+
+                    b.Property<long?>("PushedEditAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("pushed_edit_at");
+
+                    b.Property<string>("PushedTitle")
+                        .HasMaxLength(800)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("pushed_title");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("state");
+
+                    b.Property<bool>("Subscribed")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("subscribed");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(800)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("title");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("SyncId", "ObjToken")
+                        .HasName("pk_feishu_knowledge_documents");
+
+                    b.HasIndex("ObjToken")
+                        .HasDatabaseName("ix_feishu_knowledge_documents_obj");
+
+                    b.ToTable("feishu_knowledge_documents", (string)null);
+                });
+
+            modelBuilder.Entity("Larkway.Hub.Feishu.Docs.Knowledge.KnowledgeMarkRow", b =>
+                {
+                    b.Property<string>("SyncId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sync_id");
+
+                    b.Property<string>("ObjToken")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("obj_token");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("action");
+
+                    b.Property<long>("MarkedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("marked_at");
+
+                    b.HasKey("SyncId", "ObjToken")
+                        .HasName("pk_feishu_knowledge_marks");
+
+                    b.ToTable("feishu_knowledge_marks", (string)null);
+                });
+
+            modelBuilder.Entity("Larkway.Hub.Feishu.Docs.Knowledge.KnowledgeSyncRow", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("App")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("app");
+
+                    b.Property<string>("Assistant")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("assistant");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("DatasetId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("dataset_id");
+
+                    b.Property<string>("DatasetKeyProtected")
+                        .IsRequired()
+                        .HasMaxLength(4096)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("dataset_key_protected");
+
+                    b.Property<string>("DifyBaseUrl")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("dify_base_url");
+
+                    b.Property<int?>("DifyRequestsPerMinute")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("dify_requests_per_minute");
+
+                    b.Property<bool>("IncludeRestricted")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("include_restricted");
+
+                    b.Property<int>("IntervalSeconds")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("interval_seconds");
+
+                    b.Property<long?>("LastFullPassAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_full_pass_at");
+
+                    b.Property<long?>("LastPassAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_pass_at");
+
+                    b.Property<string>("LastPassOutcome")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_pass_outcome");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<long>("Passes")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("passes");
+
+                    b.Property<string>("SpaceId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("space_id");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("state");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_feishu_knowledge_syncs");
+
+                    b.HasIndex("Name")
+                        .IsUnique()
+                        .HasDatabaseName("ux_feishu_knowledge_syncs_name");
+
+                    b.HasIndex("SpaceId")
+                        .HasDatabaseName("ix_feishu_knowledge_syncs_space");
+
+                    b.ToTable("feishu_knowledge_syncs", (string)null);
+                });
+
             modelBuilder.Entity("Larkway.Hub.Identity.AuthorizationCodeRow", b =>
                 {
                     b.Property<string>("Hash")

@@ -10,8 +10,6 @@ namespace Larkway.Hub.BitableSync;
 /// </summary>
 internal sealed class BitableSyncStore(IDbContextFactory<HubDbContext> contexts, HubDatabaseInitializer initializer, IHubStorageProvider provider, WorkSignals signals, TimeProvider time)
 {
-    private const int MaxRounds = 4;
-
     public async Task<HubDbContext> OpenAsync(CancellationToken cancellationToken)
     {
         await initializer.EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
@@ -296,25 +294,8 @@ internal sealed class BitableSyncStore(IDbContextFactory<HubDbContext> contexts,
     /// Runs a read-then-write again when a concurrent handler got there first: two events marking the same record (a unique
     /// key), or a pass taking a mark while it was being updated (a concurrency conflict). Only marks are written this way.
     /// </summary>
-    private async Task UntilNoConflictAsync(Func<HubDbContext, Task> apply, CancellationToken cancellationToken)
-    {
-        for (var round = 1; ; round++)
-        {
-            var db = await OpenAsync(cancellationToken).ConfigureAwait(false);
-            await using (db.ConfigureAwait(false))
-            {
-                try
-                {
-                    await apply(db).ConfigureAwait(false);
-                    return;
-                }
-                catch (DbUpdateException ex) when (round < MaxRounds && (ex is DbUpdateConcurrencyException || provider.IsUniqueViolation(ex)))
-                {
-                    // Read again in the next round.
-                }
-            }
-        }
-    }
+    private Task UntilNoConflictAsync(Func<HubDbContext, Task> apply, CancellationToken cancellationToken) =>
+        ConflictRounds.RunAsync(OpenAsync, provider, apply, cancellationToken);
 
     /// <summary>Per sync, its unresolved conflicts and its dead letters, counted in two grouped queries (the console's list).</summary>
     public async Task<IReadOnlyDictionary<string, (int Conflicts, int DeadLetters)>> OpenCountsAsync(CancellationToken cancellationToken)

@@ -148,6 +148,7 @@ public static class HubFeishuServiceCollectionExtensions
         FeishuStoredAppEndpoints.Map(endpoints);
         endpoints.MapHubFeishuSignIn();
         Larkway.Hub.Feishu.Docs.FeishuDocsConnect.Map(endpoints);
+        endpoints.MapHubKnowledgeSyncApi();
         return endpoints;
     }
 

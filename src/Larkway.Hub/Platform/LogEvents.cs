@@ -294,6 +294,13 @@ internal static class LogEvents
     public const int AssistantAnswerDocumentWritten = 5372;
     public const int AssistantAnswerDocumentFailed = 5373;
 
+    // Wiki spaces kept in step with Dify knowledge bases (Feishu/Docs/Knowledge): 5380–5389.
+    public const int KnowledgeSyncPassed = 5380;
+    public const int KnowledgeDocumentNotPushed = 5381;
+    public const int KnowledgeSubscribeFailed = 5382;
+    public const int KnowledgeSyncChanged = 5383;
+    public const int KnowledgeSandboxNotConnected = 5384;
+
     // Who wrote, and linking one's own account (Assistants/Routing): 5390–5399.
     public const int AssistantSenderMatched = 5390;
     public const int AssistantSenderAmbiguous = 5391;

@@ -16,12 +16,8 @@ public sealed class WikiAndDriveTests
         var app = await emulator.TenantTokenAsync();
         var bob = await DocsApi.UserTokenAsync(emulator, "bob@example.com");
 
-        // Spaces sort by space_id: Handbook (…001), People Ops (…002), then one made here (…003). Bob sees the first only.
-        using (var made = await emulator.PostJsonAsync("/_emulator/docs/spaces", new { name = "Open space", visibility = "public", space_id = "7354000000000000003" }, null))
-        {
-            Assert.True(made.Code == 0, made.Text);
-        }
-
+        // Spaces sort by space_id: Handbook (…001), People Ops (…002), then the public Larkway Guides (…003). Bob sees the
+        // first and the last.
         using (var page1 = await emulator.GetAsync($"{Spaces}?page_size=1", bob))
         {
             Assert.Equal(DefaultDocs.HandbookSpaceId, Assert.Single(page1.Data.GetProperty("items").EnumerateArray()).GetProperty("space_id").GetString());
@@ -30,15 +26,16 @@ public sealed class WikiAndDriveTests
             Assert.Equal(0, page2.Data.GetProperty("items").GetArrayLength());
             Assert.True(page2.Data.GetProperty("has_more").GetBoolean());
             using var page3 = await emulator.GetAsync($"{Spaces}?page_size=1&page_token={page2.Data.GetProperty("page_token").GetString()}", bob);
-            Assert.Equal("Open space", Assert.Single(page3.Data.GetProperty("items").EnumerateArray()).GetProperty("name").GetString());
+            Assert.Equal("Larkway Guides", Assert.Single(page3.Data.GetProperty("items").EnumerateArray()).GetProperty("name").GetString());
             Assert.False(page3.Data.GetProperty("has_more").GetBoolean());
         }
 
-        // The app is a member of both seeded spaces (through the group, and directly); the public space is for users only.
+        // The app is a member of the three seeded spaces (through the group, and directly); a public space shows to an app
+        // only when it is a member (public means every user of the tenant).
         using (var all = await emulator.GetAsync($"{Spaces}?page_size=50", app))
         {
             Assert.Equal(
-                [DefaultDocs.HandbookSpaceId, DefaultDocs.PeopleOpsSpaceId],
+                [DefaultDocs.HandbookSpaceId, DefaultDocs.PeopleOpsSpaceId, DefaultDocs.GuidesSpaceId],
                 all.Data.GetProperty("items").EnumerateArray().Select(s => s.GetProperty("space_id").GetString()));
             var space = all.Data.GetProperty("items")[0];
             Assert.Equal("Employee Handbook", space.GetProperty("name").GetString());

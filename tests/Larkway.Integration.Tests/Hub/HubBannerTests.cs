@@ -28,6 +28,7 @@ public sealed partial class HubBannerTests
         var output = hub.Output;
 
         output.ShouldContain(l => l.Contains($"kept in {stateFile} across restarts", StringComparison.Ordinal));
+        output.ShouldContain(l => l.Contains("Knowledge: the wiki space \"Larkway Guides\"", StringComparison.Ordinal) && l.Contains("/api/v1/knowledge-syncs/fks_", StringComparison.Ordinal));
         foreach (var email in new[] { "alice@example.com", "bob@example.com", "carol@example.com", "dave@example.com" })
         {
             output.ShouldContain(l => l.Trim().EndsWith(email, StringComparison.Ordinal), email);

@@ -107,6 +107,7 @@ public sealed class HubListRoutesTests : IAsyncLifetime
         }
 
         var sync = "bsy_" + Guid.NewGuid().ToString("N");
+        var knowledge = "fks_" + Guid.NewGuid().ToString("N");
         var db = await services.GetRequiredService<IDbContextFactory<HubDbContext>>().CreateDbContextAsync();
         await using (db)
         {
@@ -124,6 +125,15 @@ public sealed class HubListRoutesTests : IAsyncLifetime
                 db.BitableSyncPasses.Add(new BitableSyncPassRow { SyncId = sync, Kind = "full", StartedAt = now, EndedAt = now, Outcome = "ok" });
                 db.BitableSyncConflicts.Add(new BitableSyncConflictRow { SyncId = sync, RowKey = $"PO-{i}", FoundAt = now });
                 db.BitableSyncDeadLetters.Add(new BitableSyncDeadLetterRow { SyncId = sync, RowKey = $"PO-{i}", Direction = "to_bitable", Message = "refused", FailedAt = now, Attempts = 1 });
+                db.Set<Larkway.Hub.Feishu.Docs.Knowledge.KnowledgeSyncRow>().Add(new()
+                {
+                    Id = i == 0 ? knowledge : "fks_" + Guid.NewGuid().ToString("N"), Name = $"list {i}", SpaceId = "7354000000000000099", DifyBaseUrl = "http://127.0.0.1:9/v1",
+                    DatasetId = "list-dataset", DatasetKeyProtected = "(not used)", State = Larkway.Hub.Feishu.Docs.Knowledge.KnowledgeSyncState.Paused, IntervalSeconds = 3600, CreatedAt = now, UpdatedAt = now,
+                });
+                db.Set<Larkway.Hub.Feishu.Docs.Knowledge.KnowledgeDocumentRow>().Add(new()
+                {
+                    SyncId = knowledge, ObjToken = $"doxList{i}", ObjType = "docx", NodeToken = $"wikList{i}", Title = $"List {i}", State = Larkway.Hub.Feishu.Docs.Knowledge.KnowledgeDocumentState.Pending, UpdatedAt = now,
+                });
                 db.BitableSyncs.Add(new BitableSyncRow
                 {
                     Id = i == 0 ? sync : "bsy_" + Guid.NewGuid().ToString("N"), Name = $"list {i}", AppToken = "bascnLists", TableId = "tblLists", DatabaseKind = SyncDatabaseKind.Sqlite, TableName = "orders",
@@ -149,6 +159,8 @@ public sealed class HubListRoutesTests : IAsyncLifetime
             ["ListDirectoryPeople"] = new("/api/v1/directory/people", "id"),
             ["ListDirectoryDepartments"] = new("/api/v1/directory/departments", "id"),
             ["ListDirectorySyncs"] = new("/api/v1/directory/sync", "id"),
+            ["ListKnowledgeSyncs"] = new("/api/v1/knowledge-syncs", "id"),
+            ["ListKnowledgeSyncDocuments"] = new($"/api/v1/knowledge-syncs/{knowledge}/documents", "obj_token"),
             ["ListBitableSyncs"] = new("/api/v1/bitable-syncs", "id"),
             ["ListBitableSyncPasses"] = new($"/api/v1/bitable-syncs/{sync}/passes", "id"),
             ["ListBitableSyncConflicts"] = new($"/api/v1/bitable-syncs/{sync}/conflicts", "id"),

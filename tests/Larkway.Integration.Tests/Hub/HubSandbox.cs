@@ -119,6 +119,9 @@ internal sealed class HubSandbox : IAsyncDisposable
 
             // The sandbox app's WeCom AI bot holds a long connection and its lease; a test that wants it asks for it.
             ["Larkway:Sandbox:WeComAiBot"] = "false",
+
+            // The sandbox's knowledge sync would push the Emulator's guides into its fake Dify; a test that wants it asks for it.
+            ["Larkway:Sandbox:Knowledge"] = "false",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

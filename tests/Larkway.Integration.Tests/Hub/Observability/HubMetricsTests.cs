@@ -175,6 +175,7 @@ public sealed class HubMetricsTests
             ["queue:assistant-replies"] = "Healthy",
             ["queue:assistant-link-codes"] = "Healthy",
             ["queue:wecom-kf-pulls"] = "Healthy",
+            ["queue:feishu.knowledge"] = "Healthy",
             ["dingtalk-stream"] = "Healthy",
             ["wecom-callbacks"] = "Healthy",
             ["wecom-aibot"] = "Healthy",
