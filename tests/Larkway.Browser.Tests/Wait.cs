@@ -3,12 +3,15 @@ using Larkway.Emulator.State;
 
 namespace Larkway.Browser.Tests;
 
-/// <summary>Waits for what the Hub does in the background; a hang guard of 30 s, never a timing assertion.</summary>
+/// <summary>
+/// Waits for what the Hub does in the background; a hang guard of 90 s, never a timing assertion — generous because CI
+/// runs these tests beside the Integration tests on two cores, where a directory read over three apps took over 30 s.
+/// </summary>
 internal static class Wait
 {
     public static async Task UntilAsync(Func<Task<bool>> condition, string what)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var deadline = DateTime.UtcNow.AddSeconds(90);
         while (!await condition())
         {
             if (DateTime.UtcNow > deadline)

@@ -7,8 +7,12 @@ namespace Larkway.Hub.Feishu.Docs;
 
 /// <summary>Whether a person may open a document, and on what evidence; <see cref="Why"/> tells the asker when not.</summary>
 /// <param name="AskedAsPerson">Whether Feishu was asked as the person (then its answer is final).</param>
-internal sealed record DocumentAccess(bool Allowed, string Evidence, string? Why = null, bool AskedAsPerson = false)
+/// <param name="Gone">Whether Feishu said there is no such document (asking as the person would not help either).</param>
+internal sealed record DocumentAccess(bool Allowed, string Evidence, string? Why = null, bool AskedAsPerson = false, bool Gone = false)
 {
+    /// <summary>Drive's batch metadata reason for a token that names no file of the type asked for.</summary>
+    internal const int MetaNotFound = 970005;
+
     public static DocumentAccess Refused(string why, bool askedAsPerson = false) => new(false, "none", why, askedAsPerson);
 }
 
@@ -96,6 +100,11 @@ internal sealed class FeishuDocumentAccess(IFeishuUserTokenStore userTokens)
             {
                 return new DocumentAccess(true, "owner");
             }
+
+            if (!seen && metas.Failed.Any(f => f.Token == token && f.Code == DocumentAccess.MetaNotFound))
+            {
+                return new DocumentAccess(false, "none", "it does not exist. Check the link.", Gone: true);
+            }
         }
 
         return DocumentAccess.Refused(seen
@@ -103,7 +112,11 @@ internal sealed class FeishuDocumentAccess(IFeishuUserTokenStore userTokens)
             : "the assistant's Feishu app cannot see who may open it.");
     }
 
-    /// <summary>The call's answer, or null when Feishu refuses it for good (a passing failure propagates: the turn is retried).</summary>
+    /// <summary>
+    /// The call's answer, or null when Feishu refuses it for good (a passing failure propagates: the turn is retried). A
+    /// document that is gone propagates too: "deleted" or "no such document" is the answer the asker needs, not "the app
+    /// cannot see who may open it".
+    /// </summary>
     private static async Task<T?> TryAsync<T>(Func<Task<T>> call)
         where T : class
     {
@@ -111,11 +124,14 @@ internal sealed class FeishuDocumentAccess(IFeishuUserTokenStore userTokens)
         {
             return await call().ConfigureAwait(false);
         }
-        catch (FeishuApiException ex) when (!ex.IsTransient)
+        catch (FeishuApiException ex) when (!ex.IsTransient && !IsGone(ex.Code))
         {
             return null;
         }
     }
+
+    private static bool IsGone(int code) => code is FeishuErrorCodes.DocxNotFound or FeishuErrorCodes.DocxDeleted
+        or FeishuErrorCodes.DriveNotFound or FeishuErrorCodes.DriveDeleted or FeishuErrorCodes.DrivePermissionResourceDeleted;
 
     private static async Task<bool> NamesAsync(FeishuClient bot, DriveMember member, PersonShareIds person, CancellationToken cancellationToken)
     {

@@ -109,7 +109,7 @@ internal sealed partial class FeishuLinkedDocuments(
             {
                 // Rights the bot cannot see (a wiki space's, a folder's) are Feishu's to tell, asked as the person.
                 return (null, $"I did not read {link.Url}: {decision.Why}"
-                    + (decision.AskedAsPerson ? "" : $" If you can open it on Feishu, let me ask Feishu as you: {ConnectUrl}"));
+                    + (decision.AskedAsPerson || decision.Gone ? "" : $" If you can open it on Feishu, let me ask Feishu as you: {ConnectUrl}"));
             }
 
             // Blocks come in reading order: once they hold more text than the budget, the rest would be cut anyway, so a
@@ -153,8 +153,8 @@ internal sealed partial class FeishuLinkedDocuments(
     {
         FeishuErrorCodes.DocxForbidden => "the assistant's Feishu app may not open it. Ask its owner to add the app (… → More → Add document app), then ask again.",
         FeishuErrorCodes.WikiPermissionDenied => "the assistant's Feishu app cannot see that wiki space. Ask a space admin to add the app (through a group holding its bot).",
-        FeishuErrorCodes.DocxNotFound or FeishuErrorCodes.WikiNotFound => "it does not exist. Check the link.",
-        FeishuErrorCodes.DocxDeleted or FeishuErrorCodes.DriveDeleted => "it was deleted.",
+        FeishuErrorCodes.DocxNotFound or FeishuErrorCodes.WikiNotFound or FeishuErrorCodes.DriveNotFound => "it does not exist. Check the link.",
+        FeishuErrorCodes.DocxDeleted or FeishuErrorCodes.DriveDeleted or FeishuErrorCodes.DrivePermissionResourceDeleted => "it was deleted.",
         FeishuErrorCodes.DocxContentTooLarge => "it is larger than Feishu lets an app read at once.",
         FeishuErrorCodes.AppScopeMissing => "the assistant's Feishu app lacks the scope to read documents (docx:document:readonly, wiki:wiki:readonly); an administrator adds it.",
         _ => FeishuDocsErrors.WhatToDo(code) ?? $"Feishu refused ({code}).",

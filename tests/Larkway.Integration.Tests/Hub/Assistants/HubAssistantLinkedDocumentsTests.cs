@@ -1,4 +1,7 @@
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
 using Larkway.Hub.Assistants.Storage;
 using Larkway.Integration.Tests.Hub.Identity;
 using Larkway.Integration.Tests.Infrastructure;
@@ -11,7 +14,7 @@ namespace Larkway.Integration.Tests.Hub.Assistants;
 /// handbook's pages are Alice's and open to everyone through their wiki space, a right the bot cannot see: Bob is told
 /// so, lets the assistant ask Feishu as him, and is answered from a page on Feishu and on DingTalk.
 /// </summary>
-public sealed class HubAssistantLinkedDocumentsTests
+public sealed partial class HubAssistantLinkedDocumentsTests
 {
     private const string SalaryText = "Senior engineer | 360,000";
     private const string TimeOffText = "Core hours are 10:00 to 16:00";
@@ -88,6 +91,75 @@ public sealed class HubAssistantLinkedDocumentsTests
         third.Answer.ShouldNotBeNull().ShouldContain("it is a sheet");
         (await driver.AiRequestsAsync()).Split(TimeOffText).Length.ShouldBeGreaterThanOrEqualTo(3, "the page went to the backend for both questions he may ask about it");
     }
+
+    [Fact]
+    public async Task On_wecom_a_deleted_document_a_private_space_a_wrong_link_and_a_5_mb_document_of_20000_blocks_each_get_their_line_and_doc_keeps_the_answer()
+    {
+        await using var hub = await StartAsync();
+        using var driver = new AssistantDriver(hub, hub.Emulator.BaseUrl);
+        await driver.SetAiAsync(new { tokens_per_second = 400, answer_words = 5 });
+        await SandboxPlatforms.PersonAsync(hub, "bob@example.com");
+
+        // Bob's own documents, which the bot was given: one he then deletes, and one of 20,000 paragraphs (about 5 MB).
+        var deleted = await NewDocumentAsync(hub, "Old plan", "Nothing here now.");
+        using (var gone = await hub.Control.DeleteAsync($"/_emulator/docs/documents/{deleted}?user=bob@example.com"))
+        {
+            gone.StatusCode.ShouldBe(HttpStatusCode.OK, await gone.Content.ReadAsStringAsync());
+        }
+
+        var paragraph = new string('x', 240);
+        var big = await NewDocumentAsync(hub, "Capacity log", string.Join('\n', Enumerable.Range(1, 20_000).Select(i => $"Entry {i:D5}: {paragraph}")));
+
+        // A wiki space of Bob's that the bot is no member of.
+        using var space = await hub.Control.PostAsJsonAsync("/_emulator/docs/spaces", new { name = "Bob's notes", owner = "bob@example.com", nodes = new[] { new { title = "Ideas", content = "Quiet ideas." } } });
+        var spaceBody = await space.Content.ReadAsStringAsync();
+        space.StatusCode.ShouldBe(HttpStatusCode.OK, spaceBody);
+        var node = JsonDocument.Parse(spaceBody).RootElement.GetProperty("data").GetProperty("nodes")[0].GetProperty("node_token").GetString();
+
+        var before = BlockReads(hub);
+        var links = $"{hub.Emulator.BaseUrl}docx/{deleted} {hub.Emulator.BaseUrl}wiki/{node} {hub.Emulator.BaseUrl}docx/doxcnNoSuchDocument0000001 {hub.Emulator.BaseUrl}docx/{big}";
+        await SandboxPlatforms.WeComSayAsync(hub, "bob", $"What do these say? {links}");
+        var turn = (await driver.EndedTurnsAsync(1, 60)).Single();
+
+        turn.Platform.ShouldBe("wecom");
+        turn.Status.ShouldBe(AssistantTurnStatus.Answered, turn.LastError);
+        var answer = turn.Answer.ShouldNotBeNull();
+        answer.ShouldContain($"docx/{deleted}: it was deleted");
+        answer.ShouldContain($"wiki/{node}: the assistant's Feishu app cannot see that wiki space");
+        answer.ShouldContain("doxcnNoSuchDocument0000001: it does not exist. Check the link.");
+        answer.ShouldContain("“Capacity log” is long: I read its beginning only.");
+        var sent = await driver.AiRequestsAsync();
+        sent.ShouldContain("Entry 00001");
+        sent.ShouldNotContain("Entry 20000", customMessage: "the document was cut to the budget");
+        (BlockReads(hub) - before).ShouldBe(1, "20,000 blocks cost the one page of blocks the budget needs, not 40");
+
+        // /doc on WeCom keeps that answer as a document Bob can open.
+        await SandboxPlatforms.WeComSayAsync(hub, "bob", "/doc");
+        await HubSandbox.WaitUntilAsync(() => SandboxPlatforms.WeComMessagesText(hub, "bob").Contains("Kept the last answer as a document", StringComparison.Ordinal), "the /doc reply on WeCom", 60);
+        var kept = KeptDocument().Match(SandboxPlatforms.WeComMessagesText(hub, "bob").Split("Kept the last answer as a document").Last()).Groups[1].Value;
+        using var opened = await hub.Control.GetAsync($"/docx/{kept}?as=bob%40example.com");
+        opened.StatusCode.ShouldBe(HttpStatusCode.OK, "Bob opening the answer kept from WeCom");
+        using var alice = await hub.Control.GetAsync($"/docx/{kept}?as=alice%40example.com");
+        alice.StatusCode.ShouldBe(HttpStatusCode.Forbidden, "Alice opening Bob's answer");
+    }
+
+    /// <summary>A document of Bob's in his own folder, shared with the sandbox's bot to read.</summary>
+    private static async Task<string> NewDocumentAsync(HubSandbox hub, string title, string content)
+    {
+        using var made = await hub.Control.PostAsJsonAsync("/_emulator/docs/documents", new { title, content, owner = "bob@example.com" });
+        var body = await made.Content.ReadAsStringAsync();
+        made.StatusCode.ShouldBe(HttpStatusCode.OK, body);
+        var id = JsonDocument.Parse(body).RootElement.GetProperty("data").GetProperty("document_id").GetString()!;
+        using var granted = await hub.Control.PostAsJsonAsync($"/_emulator/docs/files/{id}/apps", new { perm = "view" });
+        granted.StatusCode.ShouldBe(HttpStatusCode.OK, await granted.Content.ReadAsStringAsync());
+        return id;
+    }
+
+    private static long BlockReads(HubSandbox hub) =>
+        hub.Emulator.CallCounts.Where(c => c.Key.EndsWith("/blocks", StringComparison.Ordinal) && c.Key.StartsWith("GET ", StringComparison.Ordinal)).Sum(c => c.Value);
+
+    [GeneratedRegex(@"/docx/([A-Za-z0-9]+)")]
+    private static partial Regex KeptDocument();
 
     private static Task<HubSandbox> StartAsync() => HubSandbox.StartAsync(new Dictionary<string, string?>
     {

@@ -60,7 +60,7 @@ internal sealed partial class KnowledgeSyncService(
             return new(null, problems);
         }
 
-        if ((await store.ListAsync(cancellationToken).ConfigureAwait(false)).Any(s => s.Name == input.Name))
+        if (await store.NameTakenAsync(input.Name, exceptId: null, cancellationToken).ConfigureAwait(false))
         {
             return new(null, [("name", $"A knowledge sync is already named '{input.Name}': choose another name.")]);
         }
@@ -110,7 +110,7 @@ internal sealed partial class KnowledgeSyncService(
             return new(null, checkProblems);
         }
 
-        if ((await store.ListAsync(cancellationToken).ConfigureAwait(false)).Any(s => s.Name == input.Name && s.Id != id))
+        if (await store.NameTakenAsync(input.Name, exceptId: id, cancellationToken).ConfigureAwait(false))
         {
             return new(null, [("name", $"A knowledge sync is already named '{input.Name}': choose another name.")]);
         }

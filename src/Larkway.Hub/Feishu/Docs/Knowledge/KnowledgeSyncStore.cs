@@ -40,13 +40,24 @@ internal sealed class KnowledgeSyncStore(IDbContextFactory<HubDbContext> context
         }
     }
 
-    /// <summary>Per sync and document state, how many documents (the list's counts, one grouped query).</summary>
-    public async Task<IReadOnlyDictionary<string, IReadOnlyDictionary<KnowledgeDocumentState, int>>> CountsAsync(CancellationToken cancellationToken)
+    /// <summary>Whether a sync other than <paramref name="exceptId"/> is named <paramref name="name"/> (the unique index's rule, said before it refuses).</summary>
+    public async Task<bool> NameTakenAsync(string name, string? exceptId, CancellationToken cancellationToken)
     {
         var db = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (db.ConfigureAwait(false))
         {
-            var counts = await db.KnowledgeDocuments.AsNoTracking().GroupBy(d => new { d.SyncId, d.State })
+            return await db.KnowledgeSyncs.AsNoTracking().AnyAsync(s => s.Name == name && s.Id != exceptId, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Per sync and document state, how many documents (the list's counts, one grouped query); one sync's alone when <paramref name="syncId"/> is given.</summary>
+    public async Task<IReadOnlyDictionary<string, IReadOnlyDictionary<KnowledgeDocumentState, int>>> CountsAsync(string? syncId, CancellationToken cancellationToken)
+    {
+        var db = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            var documents = syncId is null ? db.KnowledgeDocuments.AsNoTracking() : db.KnowledgeDocuments.AsNoTracking().Where(d => d.SyncId == syncId);
+            var counts = await documents.GroupBy(d => new { d.SyncId, d.State })
                 .Select(g => new { g.Key.SyncId, g.Key.State, Count = g.Count() }).ToListAsync(cancellationToken).ConfigureAwait(false);
             return counts.GroupBy(c => c.SyncId).ToDictionary(
                 g => g.Key, IReadOnlyDictionary<KnowledgeDocumentState, int> (g) => g.ToDictionary(c => c.State, c => c.Count));

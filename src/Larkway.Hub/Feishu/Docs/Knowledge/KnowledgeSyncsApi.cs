@@ -95,7 +95,7 @@ public static class HubKnowledgeSyncEndpointRouteBuilderExtensions
             return refused;
         }
 
-        var counts = await store.CountsAsync(cancellationToken).ConfigureAwait(false);
+        var counts = await store.CountsAsync(syncId: null, cancellationToken).ConfigureAwait(false);
         var page = paging.Answer(await store.ListPageAsync(paging.After, paging.Limit, cancellationToken).ConfigureAwait(false), s => s.Id, s => Dto(s, counts.GetValueOrDefault(s.Id), running: null));
         return TypedResults.Json(page, KnowledgeSyncJsonContext.Default.ListPageKnowledgeSyncDto);
     }
@@ -289,7 +289,7 @@ public static class HubKnowledgeSyncEndpointRouteBuilderExtensions
 
     private static async Task<KnowledgeSyncDto> DtoAsync(KnowledgeSyncRow sync, KnowledgeSyncStore store, CancellationToken cancellationToken)
     {
-        var counts = await store.CountsAsync(cancellationToken).ConfigureAwait(false);
+        var counts = await store.CountsAsync(sync.Id, cancellationToken).ConfigureAwait(false);
         return Dto(sync, counts.GetValueOrDefault(sync.Id), await store.IsRunningAsync(sync.Id, cancellationToken).ConfigureAwait(false));
     }
 
