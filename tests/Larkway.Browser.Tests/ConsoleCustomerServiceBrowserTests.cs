@@ -9,7 +9,8 @@ namespace Larkway.Browser.Tests;
 /// Then a hand-over as both people see it: the customer presses the welcome's button, the receptionist finds the session
 /// waiting on their page, takes it and answers.
 /// Screenshots: artifacts/screenshots/wecom-kf-assistant-customer-1280.png, console-customer-service-1280.png,
-/// console-customer-transcript-1280.png, wecom-kf-handover-servicer-1280.png, wecom-kf-handover-customer-1280.png.
+/// console-customer-transcript-1280.png, wecom-kf-handover-servicer-1280.png, wecom-kf-handover-customer-1280.png,
+/// console-customer-service-account-refused-1280.png, console-customer-service-new-1280.png.
 /// </summary>
 public sealed class ConsoleCustomerServiceBrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
@@ -106,5 +107,63 @@ public sealed class ConsoleCustomerServiceBrowserTests(BrowserFixture browser) :
         }, "Carol's answer on the customer's page");
         await Assertions.Expect(page.Locator("body")).Not.ToContainTextAsync("You asked:");
         await Screenshots.SaveAsync(page, "wecom-kf-handover-customer-1280");
+    }
+
+    [Fact]
+    public async Task An_administrator_changes_the_welcome_a_customer_then_reads_and_adds_and_removes_an_account_in_the_console()
+    {
+        await using var hub = await ConsoleHub.StartAsync(browser.Browser, new Dictionary<string, string?> { ["Larkway:Sandbox:Assistant"] = "true" });
+        var emulator = hub.Host.Emulator!;
+        var page = hub.Page;
+        await page.SetViewportSizeAsync(1280, 900);
+        await hub.SignInAsync();
+        await Menu.GoToAsync(page, "Customer service");
+
+        // A welcome too long for WeCom is refused with the limit, and nothing is stored.
+        await page.Locator($"tr[data-account='{Account}']").GetByRole(AriaRole.Link, new() { Name = Account }).ClickAsync();
+        var welcome = page.Locator("textarea[name='Form.WelcomeMessage']");
+        await welcome.FillAsync(new string('欢', 700));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".field-error[data-field='welcome_message']")).ToContainTextAsync("2048 bytes");
+        await Screenshots.SaveAsync(page, "console-customer-service-account-refused-1280");
+
+        // A new welcome, no button, and a word of the company's own: saved, and what a customer opening the link reads.
+        await welcome.FillAsync("Welcome to Acme support. Type 客服 for a person.");
+        await page.Locator("input[name='Form.HandoverButton']").FillAsync("");
+        await page.Locator("textarea[name='Form.HandoverWords']").FillAsync("客服\nperson");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await Assertions.Expect(page.Locator("body")).ToContainTextAsync($"{Account} saved.");
+        await Assertions.Expect(page.Locator($"tr[data-account='{Account}']")).ToContainTextAsync("客服, person");
+
+        var customer = await page.Context.NewPageAsync();
+        await customer.GotoAsync(new Uri(emulator.BaseUrl, $"/wecom-kf/{Account}").AbsoluteUri);
+        var lines = customer.Locator(".kf-line");
+        await Wait.UntilAsync(async () =>
+        {
+            await customer.ReloadAsync();
+            return await lines.CountAsync() > 0 && (await lines.Last.InnerTextAsync()).Contains("Welcome to Acme support", StringComparison.Ordinal);
+        }, "the new welcome on the customer's page");
+        await Assertions.Expect(customer.Locator("form.kf-menu button")).ToHaveCountAsync(0);
+
+        // Adding: an account served already is refused; a new one is listed, then removed with what the Hub kept of it.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Add an account" }).ClickAsync();
+        await page.Locator("input[name='Account']").FillAsync(Account);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add account" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#form-problems")).ToContainTextAsync("is served on wecom-sandbox already");
+        await page.Locator("input[name='Account']").FillAsync("wkConsoleAdded000001");
+        await page.Locator("textarea[name='Form.WelcomeMessage']").FillAsync("Hello from after-sales.");
+        await Screenshots.SaveAsync(page, "console-customer-service-new-1280");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add account" }).ClickAsync();
+        await Assertions.Expect(page.Locator("body")).ToContainTextAsync("wkConsoleAdded000001 added to wecom-sandbox");
+        var added = page.Locator("tr[data-account='wkConsoleAdded000001']");
+        await Assertions.Expect(added).ToContainTextAsync("the app's assistant");
+
+        await added.GetByRole(AriaRole.Link, new() { Name = "wkConsoleAdded000001" }).ClickAsync();
+        await Assertions.Expect(page.Locator("textarea[name='Form.WelcomeMessage']")).ToHaveValueAsync("Hello from after-sales.");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Remove…" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Stop serving wkConsoleAdded000001" }).ClickAsync();
+        await Assertions.Expect(page.Locator("body")).ToContainTextAsync("wkConsoleAdded000001 is no longer served");
+        await Assertions.Expect(added).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator($"tr[data-account='{Account}']")).ToHaveCountAsync(1);
     }
 }

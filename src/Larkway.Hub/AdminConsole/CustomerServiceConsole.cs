@@ -33,7 +33,11 @@ internal interface ICustomerServiceConsole
 /// <param name="PullState">The pull's queue state (pending, inprogress, done, retrying, deadletter).</param>
 /// <param name="LastError">What the last failed pull said.</param>
 internal sealed record CustomerServiceAccountView(
-    string Account, string App, string Answers, string Handover, IReadOnlyList<string> HandoverRules, long ItemsPulled, DateTimeOffset? LastPulledAt, string PullState, string? LastError);
+    string Account, string App, string Answers, string Handover, IReadOnlyList<string> HandoverRules, long ItemsPulled, DateTimeOffset? LastPulledAt, string PullState, string? LastError)
+{
+    /// <summary>The console's address of its settings.</summary>
+    public string SettingsPath => $"/console/customer-service/account/{Uri.EscapeDataString(App)}/{Uri.EscapeDataString(Account)}";
+}
 
 /// <summary>A customer's session.</summary>
 /// <param name="App">The Hub app.</param>
@@ -63,3 +67,44 @@ internal sealed record CustomerServiceSessionView(
 /// <param name="Problem">Why a message did not reach the customer, when it did not.</param>
 /// <param name="Recalled">True when recalled.</param>
 internal sealed record CustomerServiceLineView(DateTimeOffset At, string Origin, string From, string Text, string? Did, string? Problem, bool Recalled);
+
+/// <summary>
+/// How the console adds, changes and removes a served account, through the room that serves customers: the same rules
+/// and checks as the room's API, so a setting refused there is refused here with the same words.
+/// </summary>
+internal interface ICustomerServiceAccounts
+{
+    /// <summary>The audit actions' prefix (the room's API writes the same: <c>{prefix}.create</c>, <c>.update</c>, <c>.delete</c>).</summary>
+    string AuditPrefix { get; }
+
+    /// <summary>What an account is called on its platform, e.g. "open_kfid", and where an administrator finds it.</summary>
+    string AccountIdHelp { get; }
+
+    /// <summary>The settings of an account not yet served.</summary>
+    CustomerServiceAccountSettings Defaults { get; }
+
+    /// <summary>The Hub's apps an account may belong to.</summary>
+    Task<IReadOnlyList<string>> AppsAsync(CancellationToken cancellationToken);
+
+    /// <summary>An account's settings, or null when the Hub does not serve it.</summary>
+    Task<CustomerServiceAccountSettings?> SettingsAsync(string app, string account, CancellationToken cancellationToken);
+
+    /// <summary>Adds or changes an account; the problems (field, message) when refused, nothing stored then.</summary>
+    Task<IReadOnlyList<(string Field, string Message)>> SaveAsync(string app, string account, CustomerServiceAccountSettings settings, CancellationToken cancellationToken);
+
+    /// <summary>Stops serving an account, with its stored messages and sessions; false when it was not served.</summary>
+    Task<bool> RemoveAsync(string app, string account, CancellationToken cancellationToken);
+}
+
+/// <summary>An account's settings, as the console edits them.</summary>
+/// <param name="Enabled">Whether the app's assistant answers its customers.</param>
+/// <param name="WelcomeMessage">Sent when a customer opens the account's link; null for none.</param>
+/// <param name="EndMessage">Sent when a person ends a session; null for none.</param>
+/// <param name="HandoverMessage">Told to a customer handed to people; null for none.</param>
+/// <param name="HandoverWords">Words in a message that hand the customer to people.</param>
+/// <param name="HandoverTo">The person a hand-over goes to; null for the platform's queue.</param>
+/// <param name="HandoverButton">A button sent with the welcome that hands the customer over; null for none.</param>
+/// <param name="HandoverAfterAnswers">Answers in a session after which people take over; 0 for never.</param>
+internal sealed record CustomerServiceAccountSettings(
+    bool Enabled, string? WelcomeMessage, string? EndMessage, string? HandoverMessage, IReadOnlyList<string> HandoverWords, string? HandoverTo, string? HandoverButton,
+    int HandoverAfterAnswers);

@@ -26,6 +26,7 @@ public static class HubWeComCustomerServiceExtensions
         services.TryAddSingleton<KfNicknames>();
         services.TryAddSingleton<KfConsoleQueries>();
         services.TryAddSingleton<Larkway.Hub.AdminConsole.ICustomerServiceConsole>(sp => sp.GetRequiredService<KfConsoleQueries>());
+        services.TryAddSingleton<Larkway.Hub.AdminConsole.ICustomerServiceAccounts, KfConsoleAccounts>();
         services.AddHubQueue<KfAccountRow, KfPull>(KfPull.QueueName, sp => sp.GetRequiredService<IOptions<KfOptions>>().Value);
         services.AddHubJob<KfSweep>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Larkway.Hub.Alerts.IRoomAlert, KfSendFailuresAlert>());
