@@ -54,7 +54,7 @@ public sealed class ConsoleFirstHourBrowserTests(BrowserFixture browser) : IClas
         links.ShouldBe(links.Distinct().ToList());
         links.ShouldContain("Notifications");
         links.ShouldNotContain("Deliveries");
-        links.Count.ShouldBe(18);
+        links.Count.ShouldBe(19);
         await Screenshots.SaveAsync(page, "nav-menu-open", fullPage: false);
 
         // A click elsewhere closes it.

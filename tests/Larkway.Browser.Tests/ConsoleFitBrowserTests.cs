@@ -72,7 +72,7 @@ public sealed class ConsoleFitBrowserTests(BrowserFixture browser) : IClassFixtu
             }
         }
 
-        pages.Count.ShouldBe(18, "every page of the menu");
+        pages.Count.ShouldBe(19, "every page of the menu");
         pages.AddRange(["/console/directory/departments", "/console/assistants/feedback", "/console/webhooks/deliveries", "/console/apps/edit", "/console/bitable-syncs/new"]);
         var misfits = new List<string>();
         var visited = new HashSet<string>(StringComparer.Ordinal);

@@ -52,6 +52,7 @@ internal static class ConsoleMenu
             new("API keys", "/console/api-keys"),
             new("Webhooks", "/console/webhooks"),
             new("Bitable syncs", "/console/bitable-syncs"),
+            new("Knowledge syncs", "/console/knowledge-syncs"),
             new("API reference", ConsoleSite.ApiReferencePath),
         ]),
         new("Operations",

@@ -66,6 +66,7 @@ public static class HubFeishuDocsServiceCollectionExtensions
         services.TryAddSingleton<KnowledgeSyncStore>();
         services.TryAddSingleton<KnowledgeClients>();
         services.TryAddSingleton<KnowledgeSyncService>();
+        services.TryAddSingleton<Larkway.Hub.AdminConsole.IKnowledgeSyncConsole, KnowledgeSyncConsole>();
         services.TryAddSingleton<KnowledgeSyncTelemetry>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IInboxEventObserver, KnowledgeEventObserver>());
         services.AddHubQueue<WorkItemRow, KnowledgeSyncRunner>(KnowledgeSyncRunner.QueueName, sp => sp.GetRequiredService<IOptions<KnowledgeSyncOptions>>().Value);

@@ -241,7 +241,7 @@ internal sealed class KnowledgePass(
         // This document's own refusal; a wrong key, a missing knowledge base or Dify down stop the pass instead.
         catch (DifyKnowledgeException ex) when (ex.Kind is DifyKnowledgeErrorKind.TooLarge or DifyKnowledgeErrorKind.QuotaExceeded or DifyKnowledgeErrorKind.InvalidRequest)
         {
-            await NotPushedAsync(row, KnowledgeDocumentState.Failed, $"Dify refused it ({ex.HttpStatus} {ex.Code}): {ex.DifyMessage ?? ex.Message}", cancellationToken).ConfigureAwait(false);
+            await NotPushedAsync(row, KnowledgeDocumentState.Failed, $"Dify refused it ({ex.HttpStatus} {ex.Code}): {(ex.DifyMessage ?? ex.Message).TrimEnd('.')}. The next full pass tries it again.", cancellationToken).ConfigureAwait(false);
             return;
         }
 
