@@ -67,6 +67,7 @@ public static class HubFeishuDocsServiceCollectionExtensions
         services.TryAddSingleton<KnowledgeClients>();
         services.TryAddSingleton<KnowledgeSyncService>();
         services.TryAddSingleton<Larkway.Hub.AdminConsole.IKnowledgeSyncConsole, KnowledgeSyncConsole>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Larkway.Hub.Alerts.IRoomAlert, KnowledgeSyncAlert>());
         services.TryAddSingleton<KnowledgeSyncTelemetry>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IInboxEventObserver, KnowledgeEventObserver>());
         services.AddHubQueue<WorkItemRow, KnowledgeSyncRunner>(KnowledgeSyncRunner.QueueName, sp => sp.GetRequiredService<IOptions<KnowledgeSyncOptions>>().Value);

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Larkway.Hub.Apps;
+using Larkway.Hub.Webhooks;
 
 namespace Larkway.Hub.WeCom.CustomerService;
 
@@ -29,7 +29,7 @@ internal static class KfWebhooks
     public static string IdOf(KfMessageRow row) => $"kf_{row.OpenKfId}_{row.MsgId}";
 
     /// <summary>The body of a stored item's webhook: the item, its text or its event's fields (no codes).</summary>
-    public static byte[] Payload(KfMessageRow row, KfItem fields) => Envelope(IdOf(row), TypeOf(row), row.StoredAt, row.App, w =>
+    public static byte[] Payload(KfMessageRow row, KfItem fields) => WebhookEnvelope.Write(IdOf(row), TypeOf(row), row.StoredAt, row.App, w =>
     {
         w.WriteString("open_kfid", row.OpenKfId);
         w.WriteString("external_userid", row.ExternalUserId);
@@ -66,7 +66,7 @@ internal static class KfWebhooks
 
     /// <summary>The body of a session move the Hub made.</summary>
     public static byte[] SessionPayload(string id, DateTimeOffset at, string app, string openKfId, string customer, int state, string? servicer, string reason, string? trigger = null) =>
-        Envelope(id, Session, at, app, w =>
+        WebhookEnvelope.Write(id, Session, at, app, w =>
         {
             w.WriteString("open_kfid", openKfId);
             w.WriteString("external_userid", customer);
@@ -83,23 +83,4 @@ internal static class KfWebhooks
                 w.WriteString("trigger", trigger);
             }
         });
-
-    private static byte[] Envelope(string id, string type, DateTimeOffset at, string app, Action<Utf8JsonWriter> writeEvent)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("id", id);
-            writer.WriteString("type", type);
-            writer.WriteString("created_at", at.ToUniversalTime());
-            writer.WriteString("app", HubAppService.NameOnWire(app));
-            writer.WriteStartObject("event");
-            writeEvent(writer);
-            writer.WriteEndObject();
-            writer.WriteEndObject();
-        }
-
-        return buffer.ToArray();
-    }
 }

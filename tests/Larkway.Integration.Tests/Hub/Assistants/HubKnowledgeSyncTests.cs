@@ -3,6 +3,10 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Larkway.Emulator.AiBackend;
 using Larkway.Emulator.Seed;
+using Larkway.Hub.Platform.Storage;
+using Larkway.Hub.Webhooks;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Larkway.Integration.Tests.Hub.Assistants;
 
@@ -28,6 +32,12 @@ public sealed class HubKnowledgeSyncTests
         difyApi.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", DatasetKey);
         using var leftOver = await difyApi.PostAsJsonAsync($"{dify}/datasets/{AiBackendOptions.DefaultDatasetId}/document/create-by-text", new { name = "Product FAQ [" + DefaultDocs.ProductFaqDocument + "]", text = "An old copy." });
         var leftOverId = (await Json(leftOver, HttpStatusCode.OK)).GetProperty("document").GetProperty("id").GetString();
+
+        // A business system follows the sync through its webhooks.
+        using (var subscribed = await admin.PostAsJsonAsync("/api/v1/webhooks", new { url = "http://127.0.0.1:9/wiki-watch", event_types = new[] { "feishu.knowledge.*" } }))
+        {
+            subscribed.StatusCode.ShouldBe(HttpStatusCode.Created, await subscribed.Content.ReadAsStringAsync());
+        }
 
         using var created = await admin.PostAsJsonAsync("/api/v1/knowledge-syncs", new
         {
@@ -104,6 +114,71 @@ public sealed class HubKnowledgeSyncTests
         }
 
         await UntilAsync(hub, docs => docs.Count == 4 && docs.Any(d => d.Name == "Salary bands 2025 [" + DefaultDocs.SalaryBandsDocument + "]"), "the salary bands pushed once allowed");
+
+        // The webhooks told each change once, no text in them: the FAQ adopted then edited (updated twice), the other
+        // guides created, the writing guide deleted, the salary bands kept out (with why), pushed, taken out, pushed.
+        var changes = await ReportedAsync(hub, "feishu.knowledge.document");
+        changes.Select(c => c.Id).ShouldBeUnique();
+        string[] Actions(string token) => [.. changes.Where(c => c.Event.GetProperty("obj_token").GetString() == token).Select(c => c.Event.GetProperty("action").GetString()!)];
+        Actions(DefaultDocs.ProductFaqDocument).ShouldBe(["updated", "updated"]);
+        Actions(DefaultDocs.ReleaseNotesDocument).ShouldBe(["created"]);
+        Actions(DefaultDocs.WritingGuideDocument).ShouldBe(["created", "deleted"]);
+        Actions(DefaultDocs.SalaryBandsDocument).ShouldBe(["kept_out", "created", "kept_out", "created"]);
+        changes.First(c => c.Event.GetProperty("action").GetString() == "kept_out").Event.GetProperty("why").GetString()!.ShouldContain("only some people may open it on Feishu");
+        changes.ShouldAllBe(c => !c.Body.Contains("A named engineer", StringComparison.Ordinal) && !c.Body.Contains("360,000", StringComparison.Ordinal));
+        var passes = await ReportedAsync(hub, "feishu.knowledge.pass");
+        passes.Where(p => p.Event.GetProperty("sync_id").GetString() == id).ShouldContain(p => p.Event.GetProperty("kind").GetString() == "full" && p.Event.GetProperty("created").GetInt32() == 3 && p.Event.GetProperty("updated").GetInt32() == 1);
+        passes.ShouldAllBe(p => p.Event.GetProperty("outcome").GetString() == "ok");
+    }
+
+    /// <summary>The webhook deliveries of <paramref name="type"/> queued so far, oldest first (one subscription).</summary>
+    private static async Task<List<(string Id, string Body, JsonElement Event)>> ReportedAsync(HubSandbox hub, string type)
+    {
+        await using var db = await hub.Host.Services.GetRequiredService<IDbContextFactory<HubDbContext>>().CreateDbContextAsync();
+        var rows = await db.WebhookDeliveries.AsNoTracking().Where(d => d.EventType == type).OrderBy(d => d.Id).ToListAsync();
+        return [.. rows.Select(d => System.Text.Encoding.UTF8.GetString(d.Payload)).Select(b => (JsonDocument.Parse(b).RootElement.GetProperty("id").GetString()!, b, JsonDocument.Parse(b).RootElement.GetProperty("event").Clone()))];
+    }
+
+    [Fact]
+    public async Task Documents_Dify_refuses_as_too_large_are_kept_failed_with_the_reason_raise_the_alert_and_go_in_once_Dify_takes_them()
+    {
+        await using var hub = await HubSandbox.StartAsync();
+        using var admin = Admin(hub);
+        var dify = new Uri(hub.Emulator.BaseUrl, "dify/v1").AbsoluteUri;
+        await LimitTextAsync(hub, 1);
+        using var created = await admin.PostAsJsonAsync("/api/v1/knowledge-syncs", new
+        {
+            name = "Guides",
+            space_id = DefaultDocs.GuidesSpaceId,
+            dify = new { dataset_id = AiBackendOptions.DefaultDatasetId, api_key = DatasetKey, base_url = dify },
+        });
+        var id = (await Json(created, HttpStatusCode.Created)).GetProperty("id").GetString()!;
+
+        // Every guide refused (413 file_too_large): each kept failed with Dify's reason, nothing in the knowledge base, the
+        // pass itself ok (one document's refusal does not stop the others), and the alert names the sync.
+        var refused = await UntilDocumentsAsync(hub, id, docs => docs.Count == 4 && docs.All(d => d.GetProperty("state").GetString() == "failed"), "the four guides refused");
+        refused[0].GetProperty("why").GetString()!.ShouldContain("Dify refused it (413 file_too_large)");
+        refused[0].GetProperty("why").GetString()!.ShouldContain("The next full pass tries it again.");
+        (await KnowledgeAsync(hub)).ShouldBeEmpty();
+        var evaluator = hub.Host.App.Services.GetRequiredService<Larkway.Hub.Alerts.AlertEvaluator>();
+        var raised = (await evaluator.EvaluateAsync(default))["knowledge_sync_failures"]!;
+        raised.Breached.ShouldBeTrue(raised.Detail);
+        raised.Detail.ShouldContain("Guides: 4 documents refused");
+
+        // Dify takes them again: the next full pass pushes each once, and the alert is quiet.
+        await LimitTextAsync(hub, 15 * 1024 * 1024);
+        await RunAsync(admin, id);
+        await UntilAsync(hub, docs => docs.Count == 4, "the four guides pushed once Dify takes them");
+        await UntilDocumentsAsync(hub, id, docs => docs.All(d => d.GetProperty("state").GetString() == "pushed"), "the four guides pushed");
+        var quiet = (await evaluator.EvaluateAsync(default))["knowledge_sync_failures"]!;
+        quiet.Breached.ShouldBeFalse(quiet.Detail);
+    }
+
+    /// <summary>The fake Dify's upload limit for a document's text.</summary>
+    private static async Task LimitTextAsync(HubSandbox hub, long bytes)
+    {
+        using var limits = await hub.Control.PutAsJsonAsync("/_emulator/ai/knowledge/limits", new { max_text_bytes = bytes });
+        limits.StatusCode.ShouldBe(HttpStatusCode.OK, await limits.Content.ReadAsStringAsync());
     }
 
     [Fact]

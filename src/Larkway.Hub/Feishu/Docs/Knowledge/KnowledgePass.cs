@@ -206,6 +206,7 @@ internal sealed class KnowledgePass(
     private async Task PushAsync(KnowledgeDocumentRow row, string body, string hash, CancellationToken cancellationToken)
     {
         var name = NameOf(row);
+        var created = false;
         try
         {
             if (row.DifyDocumentId is null)
@@ -233,8 +234,9 @@ internal sealed class KnowledgePass(
             {
                 row.CreateSentAt = time.GetUtcNow();
                 await store.SaveDocumentAsync(row, cancellationToken).ConfigureAwait(false);
-                var created = await dify.CreateDocumentByTextAsync(sync.DatasetId, name, body, indexing(), cancellationToken: cancellationToken).ConfigureAwait(false);
-                row.DifyDocumentId = created.Document.Id;
+                var made = await dify.CreateDocumentByTextAsync(sync.DatasetId, name, body, indexing(), cancellationToken: cancellationToken).ConfigureAwait(false);
+                row.DifyDocumentId = made.Document.Id;
+                created = true;
                 Tally.Created++;
             }
         }
@@ -245,6 +247,7 @@ internal sealed class KnowledgePass(
             return;
         }
 
+        var action = created ? KnowledgeWebhooks.Actions.Created : KnowledgeWebhooks.Actions.Updated;
         row.State = KnowledgeDocumentState.Pushed;
         row.Error = null;
         row.ContentHash = hash;
@@ -252,7 +255,7 @@ internal sealed class KnowledgePass(
         row.PushedTitle = row.Title;
         row.PushedAt = time.GetUtcNow();
         row.CreateSentAt = null;
-        await store.SaveDocumentAsync(row, cancellationToken).ConfigureAwait(false);
+        await store.SaveDocumentAsync(row, (sync.App, action), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -342,7 +345,7 @@ internal sealed class KnowledgePass(
         row.State = state;
         row.Error = why;
         row.CreateSentAt = null;
-        await store.SaveDocumentAsync(row, cancellationToken).ConfigureAwait(false);
+        await store.SaveDocumentAsync(row, changed ? (sync.App, KnowledgeWebhooks.Actions.KeptOut) : null, cancellationToken).ConfigureAwait(false);
         Tally.NotPushed++;
         if (changed)
         {
@@ -361,7 +364,7 @@ internal sealed class KnowledgePass(
             await DeleteCopyAsync(sent, cancellationToken).ConfigureAwait(false);
         }
 
-        await store.RemoveDocumentAsync(row.SyncId, row.ObjToken, cancellationToken).ConfigureAwait(false);
+        await store.RemoveDocumentAsync(row, sync.App, cancellationToken).ConfigureAwait(false);
         Tally.Deleted++;
     }
 

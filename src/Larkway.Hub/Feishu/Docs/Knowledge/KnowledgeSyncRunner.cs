@@ -81,7 +81,7 @@ internal sealed partial class KnowledgeSyncRunner(
         }
 
         var kind = full ? "full" : "marks";
-        await store.RecordPassAsync(sync.Id, full, failure ?? Ok, CancellationToken.None).ConfigureAwait(false);
+        await store.RecordPassAsync(sync, full, failure, pass.Tally, CancellationToken.None).ConfigureAwait(false);
         telemetry.Passed(sync.Id, kind, failure is null, pass.Tally);
         LogPass(logger, sync.Id, kind, pass.Tally.Created, pass.Tally.Updated, pass.Tally.Deleted, pass.Tally.Unchanged, pass.Tally.NotPushed, failure ?? Ok);
         if (pass.Tally.NotSubscribed > 0)

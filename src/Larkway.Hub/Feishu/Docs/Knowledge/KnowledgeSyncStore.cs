@@ -8,7 +8,8 @@ namespace Larkway.Hub.Feishu.Docs.Knowledge;
 /// The connected spaces: their definitions, each document's copy in the knowledge base, the marks Feishu's events leave,
 /// and each sync's pass item on the <c>feishu.knowledge</c> queue (one per sync, so one pass runs at a time on one replica).
 /// </summary>
-internal sealed class KnowledgeSyncStore(IDbContextFactory<HubDbContext> contexts, HubDatabaseInitializer initializer, IHubStorageProvider provider, WorkSignals signals, TimeProvider time)
+internal sealed class KnowledgeSyncStore(
+    IDbContextFactory<HubDbContext> contexts, HubDatabaseInitializer initializer, IHubStorageProvider provider, WorkSignals signals, TimeProvider time, Webhooks.WebhookStore? webhooks = null)
 {
     /// <summary>The mark (no document) that asks for a full pass.</summary>
     public const string FullMark = "";
@@ -272,9 +273,16 @@ internal sealed class KnowledgeSyncStore(IDbContextFactory<HubDbContext> context
     }
 
     /// <summary>Writes one document's row as the pass now knows it (insert or replace).</summary>
-    public async Task SaveDocumentAsync(KnowledgeDocumentRow document, CancellationToken cancellationToken)
+    public Task SaveDocumentAsync(KnowledgeDocumentRow document, CancellationToken cancellationToken) => SaveDocumentAsync(document, report: null, cancellationToken);
+
+    /// <summary>
+    /// Writes one document's row, and with <paramref name="report"/> (the sync's app and what happened) its
+    /// <c>feishu.knowledge.document</c> webhook in the same transaction.
+    /// </summary>
+    public async Task SaveDocumentAsync(KnowledgeDocumentRow document, (string App, string Action)? report, CancellationToken cancellationToken)
     {
         document.UpdatedAt = time.GetUtcNow();
+        var queued = 0;
         await UntilNoConflictAsync(async db =>
         {
             var row = await db.KnowledgeDocuments.FindAsync([document.SyncId, document.ObjToken], cancellationToken).ConfigureAwait(false);
@@ -287,38 +295,81 @@ internal sealed class KnowledgeSyncStore(IDbContextFactory<HubDbContext> context
                 Copy(document, row);
             }
 
+            queued = await ReportAsync(db, document, report, cancellationToken).ConfigureAwait(false);
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
+        Notify(queued);
     }
 
-    public async Task RemoveDocumentAsync(string syncId, string objToken, CancellationToken cancellationToken)
+    /// <summary>Deletes a document's row, with its <c>deleted</c> webhook in the same transaction.</summary>
+    public async Task RemoveDocumentAsync(KnowledgeDocumentRow document, string app, CancellationToken cancellationToken)
     {
+        document.UpdatedAt = time.GetUtcNow();
         var db = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (db.ConfigureAwait(false))
         {
-            await db.KnowledgeDocuments.Where(d => d.SyncId == syncId && d.ObjToken == objToken).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+            var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                await db.KnowledgeDocuments.Where(d => d.SyncId == document.SyncId && d.ObjToken == document.ObjToken).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+                var queued = await ReportAsync(db, document, (app, KnowledgeWebhooks.Actions.Deleted), cancellationToken).ConfigureAwait(false);
+                await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                Notify(queued);
+            }
         }
     }
 
-    /// <summary>Counts the pass and its outcome on the sync.</summary>
-    public async Task RecordPassAsync(string syncId, bool full, string outcome, CancellationToken cancellationToken)
+    /// <summary>Counts the pass and its outcome (<paramref name="failure"/>, or ok) on the sync, with its <c>feishu.knowledge.pass</c> webhook.</summary>
+    public async Task RecordPassAsync(KnowledgeSyncRow sync, bool full, string? failure, KnowledgeTally tally, CancellationToken cancellationToken)
     {
+        var outcome = failure ?? KnowledgeSyncRunner.Ok;
         var db = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (db.ConfigureAwait(false))
         {
-            var now = time.GetUtcNow();
-            await db.KnowledgeSyncs.Where(s => s.Id == syncId)
-                .ExecuteUpdateAsync(
-                    s =>
-                    {
-                        s.SetProperty(x => x.Passes, x => x.Passes + 1).SetProperty(x => x.LastPassAt, now).SetProperty(x => x.LastPassOutcome, outcome);
-                        if (full && outcome == KnowledgeSyncRunner.Ok)
+            var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                var now = time.GetUtcNow();
+                await db.KnowledgeSyncs.Where(s => s.Id == sync.Id)
+                    .ExecuteUpdateAsync(
+                        s =>
                         {
-                            s.SetProperty(x => x.LastFullPassAt, now);
-                        }
-                    },
-                    cancellationToken)
-                .ConfigureAwait(false);
+                            s.SetProperty(x => x.Passes, x => x.Passes + 1).SetProperty(x => x.LastPassAt, now).SetProperty(x => x.LastPassOutcome, outcome);
+                            if (full && failure is null)
+                            {
+                                s.SetProperty(x => x.LastFullPassAt, now);
+                            }
+                        },
+                        cancellationToken)
+                    .ConfigureAwait(false);
+                var queued = 0;
+                if (webhooks is not null)
+                {
+                    var passes = await db.KnowledgeSyncs.Where(s => s.Id == sync.Id).Select(s => s.Passes).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+                    queued = await webhooks.QueueAsync(db, KnowledgeWebhooks.Pass, KnowledgeWebhooks.PassId(sync.Id, passes), KnowledgeWebhooks.PassPayload(sync.Id, passes, now, sync.App, full, failure, tally), cancellationToken)
+                        .ConfigureAwait(false);
+                    await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                Notify(queued);
+            }
+        }
+    }
+
+    /// <summary>Queues a document's webhook on <paramref name="db"/> (saved by the caller); how many deliveries.</summary>
+    private async Task<int> ReportAsync(HubDbContext db, KnowledgeDocumentRow document, (string App, string Action)? report, CancellationToken cancellationToken) =>
+        webhooks is null || report is not { } r
+            ? 0
+            : await webhooks.QueueAsync(db, KnowledgeWebhooks.Document, KnowledgeWebhooks.DocumentId(document, r.Action), KnowledgeWebhooks.DocumentPayload(document, r.App, r.Action), cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Wakes the webhook sender once queued deliveries are committed.</summary>
+    private void Notify(int queued)
+    {
+        if (queued > 0)
+        {
+            webhooks?.NotifySender();
         }
     }
 
