@@ -13,13 +13,8 @@ internal sealed class KnowledgeSyncConsole(KnowledgeSyncService service, Knowled
     {
         var syncs = await store.ListAsync(cancellationToken).ConfigureAwait(false);
         var counts = await store.CountsAsync(syncId: null, cancellationToken).ConfigureAwait(false);
-        var views = new List<KnowledgeSyncView>(syncs.Count);
-        foreach (var sync in syncs.OrderBy(s => s.Name, StringComparer.OrdinalIgnoreCase))
-        {
-            views.Add(View(sync, counts.GetValueOrDefault(sync.Id), await store.IsRunningAsync(sync.Id, cancellationToken).ConfigureAwait(false)));
-        }
-
-        return views;
+        var running = await store.RunningAsync(cancellationToken).ConfigureAwait(false);
+        return [.. syncs.OrderBy(s => s.Name, StringComparer.OrdinalIgnoreCase).Select(s => View(s, counts.GetValueOrDefault(s.Id), running.Contains(s.Id)))];
     }
 
     /// <inheritdoc />

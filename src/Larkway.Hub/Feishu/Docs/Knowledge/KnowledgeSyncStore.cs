@@ -113,6 +113,18 @@ internal sealed class KnowledgeSyncStore(
         }
     }
 
+    /// <summary>The syncs whose pass runs right now, in one query (the console's list).</summary>
+    public async Task<IReadOnlySet<string>> RunningAsync(CancellationToken cancellationToken)
+    {
+        var db = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            var now = time.GetUtcNow();
+            return (await db.Set<WorkItemRow>().Where(w => w.Queue == KnowledgeSyncRunner.QueueName && w.State == WorkState.InProgress && w.LeaseUntil > now)
+                .Select(w => w.Key).ToListAsync(cancellationToken).ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
+        }
+    }
+
     public async Task<IReadOnlyList<KnowledgeDocumentRow>> DocumentsAsync(string syncId, CancellationToken cancellationToken)
     {
         var db = await OpenAsync(cancellationToken).ConfigureAwait(false);
