@@ -34,6 +34,13 @@ if [ ! -x /usr/bin/chromium ]; then
   apt_install chromium
 fi
 
+# Fonts for the screenshots the browser tests save: Chinese text (names, group chats) and emoji (the answer buttons' 👍 👎)
+# are drawn as empty boxes without them.
+if ! dpkg -s fonts-wqy-microhei fonts-noto-color-emoji >/dev/null 2>&1; then
+  echo "installing fonts for Chinese text and emoji (Debian packages)"
+  apt_install fonts-wqy-microhei fonts-noto-color-emoji
+fi
+
 compat=tests/compat/node-sdk
 if [ ! -d "$compat/node_modules/@larksuiteoapi/node-sdk" ]; then
   echo "installing $compat npm packages"

@@ -393,6 +393,7 @@ public static partial class HubApp
     internal static void AddHub(IServiceCollection services, IConfiguration configuration, HubSettings settings)
     {
         services.AddSingleton(settings);
+        services.TryAddSingleton(sp => new HubAddress(settings, sp.GetService<IServer>()));
         services.TryAddSingleton(TimeProvider.System);
 
         // A value a handler binds as a number ("?limit=abc") fails as a BadHttpRequestException that BadRequestShield

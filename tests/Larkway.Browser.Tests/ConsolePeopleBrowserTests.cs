@@ -155,11 +155,22 @@ public sealed class ConsolePeopleBrowserTests(BrowserFixture browser) : IClassFi
         await page.GetByRole(AriaRole.Button, new() { Name = "Sync now" }).ClickAsync();
 
         // Feishu's run, then DingTalk's, then WeCom's: the last sync shown is the WeCom app's once all three are done.
-        await Wait.UntilAsync(async () =>
+        var shown = "nothing";
+        try
         {
-            await page.ReloadAsync();
-            return await page.Locator("#sync-status").TextContentAsync() == "completed" && await page.Locator("#sync-app code").TextContentAsync() == "wecom-sandbox";
-        }, "the three apps' runs to complete");
+            await Wait.UntilAsync(async () =>
+            {
+                await page.ReloadAsync();
+                var status = await page.Locator("#sync-status").TextContentAsync();
+                var app = await page.Locator("#sync-app code").TextContentAsync();
+                shown = $"{status} ({app})";
+                return status == "completed" && app == "wecom-sandbox";
+            }, "the three apps' runs to complete");
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"{ex.Message} The page last showed the sync {shown}.", ex);
+        }
         await Assertions.Expect(page.Locator("#sync-app")).ToContainTextAsync("the directory reads default, then dingtalk-sandbox, then wecom-sandbox, one run each");
 
         // Erin is on DingTalk alone: listed with DingTalk as her one platform; Alice, on all three, is one row.

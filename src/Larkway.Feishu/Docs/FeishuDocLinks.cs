@@ -104,19 +104,40 @@ public static partial class FeishuDocLinks
         return true;
     }
 
-    internal static string Name(FeishuDocKind kind) => kind switch
+    internal static string Name(FeishuDocKind kind) => kind == FeishuDocKind.Slides ? Noun(kind) : (Noun(kind)[0] is 'a' or 'o' ? "an " : "a ") + Noun(kind);
+
+    /// <summary>A kind as a person names it, without an article ("sheet", "old-style document").</summary>
+    public static string Noun(FeishuDocKind kind) => kind switch
     {
-        FeishuDocKind.Docx => "a document",
-        FeishuDocKind.Wiki => "a wiki page",
-        FeishuDocKind.Doc => "an old-style document",
-        FeishuDocKind.Sheet => "a sheet",
-        FeishuDocKind.Base => "a base",
-        FeishuDocKind.File => "a file",
+        FeishuDocKind.Docx => "document",
+        FeishuDocKind.Wiki => "wiki page",
+        FeishuDocKind.Doc => "old-style document",
+        FeishuDocKind.Sheet => "sheet",
+        FeishuDocKind.Base => "base",
+        FeishuDocKind.File => "file",
         FeishuDocKind.Slides => "slides",
-        FeishuDocKind.Mindnote => "a mind note",
-        FeishuDocKind.Folder => "a folder",
-        FeishuDocKind.Board => "a whiteboard",
-        _ => "a document",
+        FeishuDocKind.Mindnote => "mind note",
+        FeishuDocKind.Folder => "folder",
+        FeishuDocKind.Board => "whiteboard",
+        _ => "document",
+    };
+
+    /// <summary>
+    /// The kind an <c>obj_type</c> of the Drive and wiki APIs names (<c>docx</c>, <c>doc</c>, <c>sheet</c>, <c>bitable</c>,
+    /// <c>mindnote</c>, <c>file</c>, <c>slides</c>, <c>wiki</c>, <c>folder</c>); null for one Feishu adds later.
+    /// </summary>
+    public static FeishuDocKind? KindOfObjType(string? objType) => objType switch
+    {
+        "docx" => FeishuDocKind.Docx,
+        "doc" => FeishuDocKind.Doc,
+        "sheet" => FeishuDocKind.Sheet,
+        "bitable" => FeishuDocKind.Base,
+        "mindnote" => FeishuDocKind.Mindnote,
+        "file" => FeishuDocKind.File,
+        "slides" => FeishuDocKind.Slides,
+        "wiki" => FeishuDocKind.Wiki,
+        "folder" => FeishuDocKind.Folder,
+        _ => null,
     };
 
     private static FeishuDocKind? KindOf(string segment) => segment switch

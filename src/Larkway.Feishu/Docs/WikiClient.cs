@@ -29,6 +29,9 @@ public sealed record WikiNode(string NodeToken, string SpaceId, string ObjToken,
 
     /// <summary>Whether the node is a docx document.</summary>
     public bool IsDocx => ObjType == "docx";
+
+    /// <summary>What the node holds as a person says it ("a sheet", "a mind note"); "something else" for a kind Feishu adds later.</summary>
+    public string KindName => FeishuDocLinks.KindOfObjType(ObjType) is { } kind ? FeishuDocLinks.Name(kind) : "something else";
 }
 
 /// <summary>A wiki space.</summary>

@@ -13,7 +13,7 @@ using Larkway.Hub.DingTalk.Notifications;
 using Larkway.Hub.Platform.Configuration;
 using Larkway.Hub.Apps.Connections;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.Hosting.Server;
+using Larkway.Hub.Platform.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Larkway.Hub.Platform.Observability.Health;
@@ -66,7 +66,7 @@ public static class HubDingTalkServiceCollectionExtensions
         services.AddOptions<DingTalkActionLinkOptions>().BindConfiguration(DingTalkActionLinkOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DingTalkActionLinkOptions>, DingTalkActionLinkOptionsValidator>());
         services.TryAddSingleton(sp => new DingTalkActionLinks(
-            sp.GetRequiredService<IDataProtectionProvider>(), sp.GetRequiredService<HubSettings>(), sp.GetService<IServer>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IDataProtectionProvider>(), sp.GetRequiredService<HubAddress>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptions<DingTalkActionLinkOptions>>().Value));
         services.TryAddSingleton(sp => new DingTalkActionSignIn(
             sp.GetRequiredService<IDataProtectionProvider>(), sp.GetRequiredService<DingTalkActionLinks>(), sp.GetRequiredService<HubDingTalkClients>(), sp.GetRequiredService<TimeProvider>()));

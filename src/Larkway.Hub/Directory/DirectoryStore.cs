@@ -57,6 +57,7 @@ internal sealed partial class DirectoryStore(
     IEnumerable<IDirectoryDeactivationObserver> deactivationObservers,
     Links.PersonLinkConflicts? conflicts = null) : IDirectoryLookup
 {
+    /// <summary>Rounds of a start that races another start for the active run's guard.</summary>
     private const int MaxRounds = 4;
 
     /// <summary>What a deletion changes: it wins a same-millisecond tie with a read that only showed the person.</summary>
@@ -75,27 +76,12 @@ internal sealed partial class DirectoryStore(
     }
 
     /// <summary>
-    /// Runs <paramref name="apply"/> in a fresh context until it meets no unique index: another writer added one of the same
-    /// people or departments (or linked an open_id, or enqueued a page) first, so it reads again and applies to theirs.
+    /// Runs <paramref name="apply"/> in a fresh context until it meets no unique index or stale row: another writer added
+    /// one of the same people or departments (or linked an open_id, or enqueued a page) first, so it reads again and applies
+    /// to theirs.
     /// </summary>
-    private async Task<T> UntilNoConflictAsync<T>(Func<HubDbContext, Task<T>> apply, CancellationToken cancellationToken)
-    {
-        for (var round = 1; ; round++)
-        {
-            var db = await ContextAsync(cancellationToken).ConfigureAwait(false);
-            await using (db.ConfigureAwait(false))
-            {
-                try
-                {
-                    return await apply(db).ConfigureAwait(false);
-                }
-                catch (DbUpdateException ex) when (provider.IsUniqueViolation(ex) && round < MaxRounds)
-                {
-                    // Read again in the next round.
-                }
-            }
-        }
-    }
+    private Task<T> UntilNoConflictAsync<T>(Func<HubDbContext, Task<T>> apply, CancellationToken cancellationToken) =>
+        ConflictRounds.RunAsync(ContextAsync, provider, apply, cancellationToken);
 
     private async Task<DirectoryApplied> ApplyUsersOnceAsync(HubDbContext db, DirectoryWrite write, List<DirectoryUser> users, CancellationToken cancellationToken)
     {

@@ -57,4 +57,16 @@ public class FeishuDocLinksTests
         Assert.Equal(FeishuDocKind.Docx, Assert.Single(FeishuDocLinks.Find(Emulated, ["localtest.me"])).Kind);
         Assert.Empty(FeishuDocLinks.Find(null));
     }
+
+    [Theory]
+    [InlineData("docx", "a document")]
+    [InlineData("doc", "an old-style document")]
+    [InlineData("sheet", "a sheet")]
+    [InlineData("bitable", "a base")]
+    [InlineData("mindnote", "a mind note")]
+    [InlineData("file", "a file")]
+    [InlineData("slides", "slides")]
+    [InlineData("whiteboard_v9", "something else")]
+    public void A_wiki_nodes_obj_type_is_named_as_a_person_says_it(string objType, string said) =>
+        Assert.Equal(said, new WikiNode("wikcnNode", "7000", "objToken", objType).KindName);
 }

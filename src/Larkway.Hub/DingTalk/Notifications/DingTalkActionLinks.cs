@@ -2,10 +2,8 @@ using Larkway.Hub.Notifications;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
-using Larkway.Hub.Platform.Configuration;
+using Larkway.Hub.Platform.Hosting;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 
 namespace Larkway.Hub.DingTalk.Notifications;
 
@@ -49,7 +47,7 @@ internal sealed record DingTalkBotPress(
 /// forwarded, a URL copied): the confirm page acts only for a DingTalk sign-in of that very person
 /// (<see cref="DingTalkActionSignIn"/>).
 /// </summary>
-internal sealed class DingTalkActionLinks(IDataProtectionProvider protection, HubSettings settings, IServer? server, TimeProvider time, DingTalkActionLinkOptions options)
+internal sealed class DingTalkActionLinks(IDataProtectionProvider protection, HubAddress address, TimeProvider time, DingTalkActionLinkOptions options)
 {
     /// <summary>The links' path prefix.</summary>
     public const string PathPrefix = "/dingtalk/actions/";
@@ -77,14 +75,5 @@ internal sealed class DingTalkActionLinks(IDataProtectionProvider protection, Hu
     }
 
     /// <summary>The public origin (<c>LARKWAY_PUBLIC_URL</c>), else the address the Hub listens on (the sandbox).</summary>
-    public string Origin()
-    {
-        if (settings.PublicUrl is { } url)
-        {
-            return url.GetLeftPart(UriPartial.Authority);
-        }
-
-        var address = server?.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "http://127.0.0.1";
-        return Platform.Hosting.ListeningAddress.Dialable(address).TrimEnd('/');
-    }
+    public string Origin() => address.Origin();
 }

@@ -21,7 +21,7 @@ internal sealed partial class FeishuLinkedDocuments(
     IOptions<FeishuDocsOptions> options,
     ILogger<FeishuLinkedDocuments> logger,
     PeopleStore? people = null,
-    Larkway.Hub.Platform.Configuration.HubSettings? settings = null) : IAssistantContextSource
+    Larkway.Hub.Platform.Hosting.HubAddress? address = null) : IAssistantContextSource
 {
     public async Task<AssistantContext> ReadAsync(AssistantContextQuestion question, CancellationToken cancellationToken)
     {
@@ -97,7 +97,7 @@ internal sealed partial class FeishuLinkedDocuments(
                 var node = await bot.Docs.Wiki.GetNodeAsync(link.Token, cancellationToken: cancellationToken).ConfigureAwait(false);
                 if (!node.IsDocx)
                 {
-                    return (null, $"I did not read {link.Url}: the wiki page holds {KindName(node.ObjType)}, and I read documents only.");
+                    return (null, $"I did not read {link.Url}: the wiki page holds {node.KindName}, and I read documents only.");
                 }
 
                 documentId = node.ObjToken;
@@ -146,8 +146,8 @@ internal sealed partial class FeishuLinkedDocuments(
         }
     }
 
-    /// <summary>Where a person lets the assistant ask Feishu as them (the Hub's public URL when it has one).</summary>
-    private string ConnectUrl => settings?.PublicUrl is { } url ? url.GetLeftPart(UriPartial.Path).TrimEnd('/') + FeishuDocsConnect.Path : FeishuDocsConnect.Path + " on this Hub";
+    /// <summary>Where a person lets the assistant ask Feishu as them: a link people can open (the public URL, else the sandbox's address).</summary>
+    private string ConnectUrl => address is null ? FeishuDocsConnect.Path + " on this Hub" : address.BaseUrl() + FeishuDocsConnect.Path;
 
     private static string Why(int code) => code switch
     {
@@ -158,17 +158,6 @@ internal sealed partial class FeishuLinkedDocuments(
         FeishuErrorCodes.DocxContentTooLarge => "it is larger than Feishu lets an app read at once.",
         FeishuErrorCodes.AppScopeMissing => "the assistant's Feishu app lacks the scope to read documents (docx:document:readonly, wiki:wiki:readonly); an administrator adds it.",
         _ => FeishuDocsErrors.WhatToDo(code) ?? $"Feishu refused ({code}).",
-    };
-
-    private static string KindName(string objType) => objType switch
-    {
-        "sheet" => "a sheet",
-        "bitable" => "a base",
-        "mindnote" => "a mind note",
-        "file" => "a file",
-        "slides" => "slides",
-        "doc" => "an old-style document",
-        _ => "something other than a document",
     };
 
     [LoggerMessage(EventId = LogEvents.AssistantLinkedDocument, Level = LogLevel.Information, Message = "Assistant {Assistant}: person {PersonId} asked about document {DocumentId}: allowed {Allowed} ({Evidence})")]

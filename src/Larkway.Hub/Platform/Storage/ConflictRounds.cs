@@ -11,7 +11,15 @@ internal static class ConflictRounds
 {
     private const int MaxRounds = 4;
 
-    public static async Task RunAsync(Func<CancellationToken, Task<HubDbContext>> open, IHubStorageProvider provider, Func<HubDbContext, Task> apply, CancellationToken cancellationToken)
+    public static Task RunAsync(Func<CancellationToken, Task<HubDbContext>> open, IHubStorageProvider provider, Func<HubDbContext, Task> apply, CancellationToken cancellationToken) =>
+        RunAsync(open, provider, async db =>
+        {
+            await apply(db).ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
+
+    /// <summary>As <see cref="RunAsync(Func{CancellationToken, Task{HubDbContext}}, IHubStorageProvider, Func{HubDbContext, Task}, CancellationToken)"/>, with the last round's result.</summary>
+    public static async Task<T> RunAsync<T>(Func<CancellationToken, Task<HubDbContext>> open, IHubStorageProvider provider, Func<HubDbContext, Task<T>> apply, CancellationToken cancellationToken)
     {
         for (var round = 1; ; round++)
         {
@@ -20,8 +28,7 @@ internal static class ConflictRounds
             {
                 try
                 {
-                    await apply(db).ConfigureAwait(false);
-                    return;
+                    return await apply(db).ConfigureAwait(false);
                 }
                 catch (DbUpdateException ex) when (round < MaxRounds && (ex is DbUpdateConcurrencyException || provider.IsUniqueViolation(ex)))
                 {

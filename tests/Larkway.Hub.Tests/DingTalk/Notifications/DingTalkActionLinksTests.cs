@@ -1,5 +1,6 @@
 using Larkway.Hub.DingTalk.Notifications;
 using Larkway.Hub.Platform.Configuration;
+using Larkway.Hub.Platform.Hosting;
 using Larkway.Hub.Tests.TestSupport;
 using Microsoft.AspNetCore.DataProtection;
 using Shouldly;
@@ -12,7 +13,7 @@ public sealed class DingTalkActionLinksTests
     private static readonly DingTalkActionClick Click = new("ntf_1", 7, "alice", "approve", 0, "Approve");
 
     private static DingTalkActionLinks Links(ManualTimeProvider time, TimeSpan lifetime) =>
-        new(new EphemeralDataProtectionProvider(), new HubSettings { PublicUrl = new Uri("https://hub.example.com") }, server: null, time,
+        new(new EphemeralDataProtectionProvider(), new HubAddress(new HubSettings { PublicUrl = new Uri("https://hub.example.com") }), time,
             new DingTalkActionLinkOptions { Lifetime = lifetime });
 
     // The token's own expiry is checked by Data Protection against the machine's clock too: the fake one starts at now.

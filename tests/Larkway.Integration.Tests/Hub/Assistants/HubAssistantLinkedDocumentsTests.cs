@@ -59,13 +59,15 @@ public sealed partial class HubAssistantLinkedDocumentsTests
         // The page is open to Bob through the wiki space, which the bot cannot see: he is told how to let it ask as him.
         await hub.SayToBotAsync($"When are core hours? {link}", "bob@example.com");
         var first = (await driver.EndedTurnsAsync(1)).Single();
-        first.Answer.ShouldNotBeNull().ShouldContain("/oidc/feishu/documents");
+        // The reply's link opens on this Hub as it is (the sandbox has no public URL: its listening address).
+        var connect = new Uri(hub.Host.BaseUrl, "/oidc/feishu/documents").AbsoluteUri;
+        first.Answer.ShouldNotBeNull().ShouldContain(connect);
         (await driver.AiRequestsAsync()).ShouldNotContain(TimeOffText);
 
         // He follows it: Feishu asks him to grant the documents scopes, and the Hub keeps his token.
         using (var browser = new SignInBrowser(hub))
         {
-            var feishu = await browser.GetRedirectAsync("/oidc/feishu/documents");
+            var feishu = await browser.GetRedirectAsync(connect);
             feishu.Query.ShouldContain("docs%3Apermission.member%3Aauth");
             using var authen = new AuthenControl(hub.Emulator.BaseUrl);
             var (callback, _) = await authen.AuthorizeAsync(feishu, "bob@example.com");

@@ -1,3 +1,4 @@
+using Larkway.Feishu.Docs;
 using Larkway.Hub.AdminConsole;
 
 namespace Larkway.Hub.Feishu.Docs.Knowledge;
@@ -68,15 +69,5 @@ internal sealed class KnowledgeSyncConsole(KnowledgeSyncService service, Knowled
 
     private static string Name(KnowledgeDocumentState state) => state.ToString().ToLowerInvariant();
 
-    private static string Kind(string objType) => objType switch
-    {
-        "docx" => "document",
-        "doc" => "old-style document",
-        "sheet" => "sheet",
-        "bitable" => "base",
-        "mindnote" => "mind note",
-        "file" => "file",
-        "slides" => "slides",
-        _ => objType,
-    };
+    private static string Kind(string objType) => FeishuDocLinks.KindOfObjType(objType) is { } kind ? FeishuDocLinks.Noun(kind) : objType;
 }
