@@ -4,7 +4,8 @@
 #   second per card on, its fake Dify the backend) in its own process and the Hub (webhook mode, SQLite in a temp dir)
 #   pointed at it, with one assistant. Per round N people ask one question at once, each in their own chat with the bot;
 #   the driver reads every answer card's CardKit operations back and prints the table; then the first token through the
-#   Hub against the fake Dify called directly, alternately.
+#   Hub against the fake Dify called directly, alternately; then a question linking a 100-page Feishu document against
+#   the same question without it (first text and the backend's request; --linked-only runs only that).
 # Arguments go to the driver, e.g.:  bench/assistant.sh --conversations 10,50 --samples 10
 #   --hub-env Larkway__Assistants__Concurrency=200 sets the Hub's answers-at-once (default 64); --no-align skips the wait
 #   for a fresh minute before each round.

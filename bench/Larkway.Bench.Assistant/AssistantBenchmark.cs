@@ -27,9 +27,11 @@ internal static class AssistantBenchmark
 
         // Defaults on purpose: Feishu's per-app API limits and CardKit's 10 operations a second per card are enforced.
         await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0 });
-        var people = options.Conversations.Sum() + options.Samples + 1 + 2 * options.LatencySamples + options.BackgroundAskers;
+        var people = options.Conversations.Sum() + options.Samples + 1 + 2 * options.LatencySamples + options.BackgroundAskers + 1 + 2 * options.LinkedSamples;
+        // In the seed's Engineering department (users name departments by open id), so the directory sync reads them.
+        var engineering = emulator.State.FindDepartment("department_id", "eng")?.OpenDepartmentId ?? throw new InvalidOperationException("the Emulator's seed has no department 'eng'");
         var users = Enumerable.Range(1, people)
-            .Select(i => emulator.State.AddUser(new EmulatorUser($"ou_asst{i:D5}", $"on_asst{i:D5}", $"u_asst{i:D5}", $"Asker {i}", $"asker{i:D5}@example.com", ["eng"])))
+            .Select(i => emulator.State.AddUser(new EmulatorUser($"ou_asst{i:D5}", $"on_asst{i:D5}", $"u_asst{i:D5}", $"Asker {i}", $"asker{i:D5}@example.com", [engineering])))
             .ToList();
 
         var adminKey = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
@@ -90,6 +92,19 @@ internal static class AssistantBenchmark
             report.AppendLine();
             Console.Write(report);
 
+            if (options.LinkedOnly)
+            {
+                var linkedOnly = await LinkedDocumentBenchmark.RunAsync(options, emulator, control, admin, turns, users[next], users.GetRange(next + 1, 2 * options.LinkedSamples));
+                report.Append(linkedOnly);
+                Console.WriteLine(linkedOnly);
+                if (options.Markdown is { } only)
+                {
+                    await File.WriteAllTextAsync(only, report.ToString());
+                }
+
+                return 0;
+            }
+
             if (options.LatencyOnly)
             {
                 var quietFirst = await QuestionToBackendAsync(options, emulator, control, admin, hubUrl, secret, turns, users, next);
@@ -121,8 +136,12 @@ internal static class AssistantBenchmark
             next += options.Samples;
             Console.WriteLine(overhead);
             var latency = await QuestionToBackendAsync(options, emulator, control, admin, hubUrl, secret, turns, users, next);
+            next += 2 * options.LatencySamples + options.BackgroundAskers;
             Console.WriteLine(latency);
             overhead += Environment.NewLine + latency;
+            var linked = await LinkedDocumentBenchmark.RunAsync(options, emulator, control, admin, turns, users[next], users.GetRange(next + 1, 2 * options.LinkedSamples));
+            Console.WriteLine(linked);
+            overhead += Environment.NewLine + linked;
 
             report.Append(table);
             report.AppendLine();
@@ -431,7 +450,7 @@ internal static class AssistantBenchmark
         throw new TimeoutException($"the backend never received \"{query}\" within 2 minutes");
     }
 
-    private static async Task<(double FirstText, double CardCreated)> FirstContentAsync(HttpClient control, TurnReader turns, Asked asked)
+    internal static async Task<(double FirstText, double CardCreated)> FirstContentAsync(HttpClient control, TurnReader turns, Asked asked)
     {
         var deadline = Stopwatch.StartNew();
         string? cardId = null;
@@ -511,7 +530,7 @@ internal static class AssistantBenchmark
         return new Asked(Data(body.RootElement).GetProperty("message_id").GetString()!, text, posted);
     }
 
-    private static async Task SetAiAsync(HttpClient control, object settings)
+    internal static async Task SetAiAsync(HttpClient control, object settings)
     {
         using var response = await control.PutAsJsonAsync("/_emulator/ai/settings", settings);
         await EnsureAsync(response, "the fake AI's settings");
@@ -550,7 +569,7 @@ internal static class AssistantBenchmark
 
     private static string Tail(string text) => (text.Length > 100 ? text[^100..] : text).ReplaceLineEndings(" ");
 
-    private static double P(List<double> values, double percentile)
+    internal static double P(List<double> values, double percentile)
     {
         if (values.Count == 0)
         {
@@ -564,7 +583,7 @@ internal static class AssistantBenchmark
 
     private static string Ms(double ms) => ms >= 10_000 ? string.Create(CultureInfo.InvariantCulture, $"{ms / 1000:F1} s") : string.Create(CultureInfo.InvariantCulture, $"{ms:F0} ms");
 
-    private static string LoadAverage()
+    internal static string LoadAverage()
     {
         try
         {

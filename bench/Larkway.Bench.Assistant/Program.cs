@@ -30,6 +30,8 @@ internal sealed record AssistantOptions
                  [--no-align] (do not start each round at a fresh minute of the Emulator's 1,000/min windows)
                  [--latency-samples 60] [--background-askers 5] (question → backend request, quiet and with a background load)
                  [--latency-only] (only that: no rounds, no first-token comparison)
+                 [--linked-samples 30] [--linked-pages 100] (a question linking a document of that many pages against the same without)
+                 [--linked-only] (only that)
         """;
 
     public required string HubDll { get; init; }
@@ -65,11 +67,21 @@ internal sealed record AssistantOptions
     /// <summary>Only the question → backend request measurement.</summary>
     public bool LatencyOnly { get; init; }
 
+    /// <summary>Questions linking the long document, and as many without it.</summary>
+    public int LinkedSamples { get; init; } = 30;
+
+    /// <summary>The linked document's length in pages (a heading and six paragraphs each).</summary>
+    public int LinkedPages { get; init; } = 100;
+
+    /// <summary>Only the linked-document measurement.</summary>
+    public bool LinkedOnly { get; init; }
+
     public static AssistantOptions Parse(string[] args)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         var align = true;
         var latencyOnly = false;
+        var linkedOnly = false;
         for (var i = 0; i < args.Length; i++)
         {
             if (!args[i].StartsWith("--", StringComparison.Ordinal))
@@ -86,6 +98,12 @@ internal sealed record AssistantOptions
             if (args[i] == "--latency-only")
             {
                 latencyOnly = true;
+                continue;
+            }
+
+            if (args[i] == "--linked-only")
+            {
+                linkedOnly = true;
                 continue;
             }
 
@@ -134,6 +152,9 @@ internal sealed record AssistantOptions
             LatencySamples = Int("latency-samples", 60),
             BackgroundAskers = Int("background-askers", 5),
             LatencyOnly = latencyOnly,
+            LinkedSamples = Int("linked-samples", 30),
+            LinkedPages = Int("linked-pages", 100),
+            LinkedOnly = linkedOnly,
         };
     }
 }
