@@ -334,16 +334,7 @@ internal static class AssistantBenchmark
                 await turns.WaitEndedAsync([asked.MessageId], TimeSpan.FromMinutes(2));
             }
 
-            if (s % 2 == 0)
-            {
-                await Direct();
-                await ViaHub();
-            }
-            else
-            {
-                await ViaHub();
-                await Direct();
-            }
+            await AlternatelyAsync(s, Direct, ViaHub);
         }
 
         var d = P(direct, 50);
@@ -432,22 +423,44 @@ internal static class AssistantBenchmark
     }
 
     /// <summary>When the fake Dify received the chat request of <paramref name="query"/> (Unix ms; the Emulator runs in this process, on this clock).</summary>
-    private static async Task<long> BackendRequestAtAsync(HttpClient control, string query)
+    private static async Task<long> BackendRequestAtAsync(HttpClient control, string query) =>
+        (await BackendRequestAsync(control, q => q == query, query)).At;
+
+    /// <summary>
+    /// When the fake Dify received the first chat request whose query <paramref name="matches"/> (Unix ms, this process's
+    /// clock), and that query's length.
+    /// </summary>
+    internal static async Task<(long At, int Length)> BackendRequestAsync(HttpClient control, Func<string, bool> matches, string what)
     {
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < TimeSpan.FromMinutes(2))
         {
             var request = Data(JsonDocument.Parse(await control.GetStringAsync("/_emulator/ai/requests?backend=dify")).RootElement).GetProperty("items").EnumerateArray()
-                .FirstOrDefault(r => r.GetProperty("operation").GetString() == "chat" && r.GetProperty("query").GetString() == query);
+                .FirstOrDefault(r => r.GetProperty("operation").GetString() == "chat" && matches(r.GetProperty("query").GetString()!));
             if (request.ValueKind == JsonValueKind.Object)
             {
-                return request.GetProperty("received_at").GetDateTimeOffset().ToUnixTimeMilliseconds();
+                return (request.GetProperty("received_at").GetDateTimeOffset().ToUnixTimeMilliseconds(), request.GetProperty("query").GetString()!.Length);
             }
 
             await Task.Delay(10);
         }
 
-        throw new TimeoutException($"the backend never received \"{query}\" within 2 minutes");
+        throw new TimeoutException($"the backend never received \"{what}\" within 2 minutes");
+    }
+
+    /// <summary>Runs the two sides of a sample, the first first on even samples, so neither always goes first.</summary>
+    internal static async Task AlternatelyAsync(int sample, Func<Task> first, Func<Task> second)
+    {
+        if (sample % 2 == 0)
+        {
+            await first();
+            await second();
+        }
+        else
+        {
+            await second();
+            await first();
+        }
     }
 
     internal static async Task<(double FirstText, double CardCreated)> FirstContentAsync(HttpClient control, TurnReader turns, Asked asked)

@@ -42,16 +42,7 @@ internal static class LinkedDocumentBenchmark
         {
             async Task Plain() => await AskAsync(plain, askers[2 * s], string.Create(CultureInfo.InvariantCulture, $"Plain {s + 1}: what does the travel policy say about trains?"));
             async Task Linked() => sent.Add(await AskAsync(linked, askers[(2 * s) + 1], string.Create(CultureInfo.InvariantCulture, $"Linked {s + 1}: what does the travel policy say about trains? {url}")));
-            if (s % 2 == 0)
-            {
-                await Plain();
-                await Linked();
-            }
-            else
-            {
-                await Linked();
-                await Plain();
-            }
+            await AssistantBenchmark.AlternatelyAsync(s, Plain, Linked);
         }
 
         var docsCalls = Diff(await DocsCallsAsync(control), docsBefore);
@@ -73,7 +64,7 @@ internal static class LinkedDocumentBenchmark
             var marker = question[..question.IndexOf(':', StringComparison.Ordinal)];
             var asked = await AssistantBenchmark.AskAsync(control, emulator, asker, question);
             var (first, _) = await AssistantBenchmark.FirstContentAsync(control, turns, asked);
-            var (at, length) = await BackendRequestAsync(control, marker + ":");
+            var (at, length) = await AssistantBenchmark.BackendRequestAsync(control, q => q.Contains(marker + ":", StringComparison.Ordinal), marker);
             into.Add(first, at - asked.PostedAtMs);
             var ended = await turns.WaitEndedAsync([asked.MessageId], TimeSpan.FromMinutes(2));
             if (ended[asked.MessageId].Status != "answered")
@@ -138,25 +129,6 @@ internal static class LinkedDocumentBenchmark
                 await Task.Delay(250);
             }
         }
-    }
-
-    /// <summary>When the fake Dify received the chat request whose query holds <paramref name="marker"/>, and that query's length.</summary>
-    private static async Task<(long At, int Length)> BackendRequestAsync(HttpClient control, string marker)
-    {
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < TimeSpan.FromMinutes(2))
-        {
-            var request = JsonDocument.Parse(await control.GetStringAsync("/_emulator/ai/requests?backend=dify")).RootElement.GetProperty("items").EnumerateArray()
-                .FirstOrDefault(r => r.GetProperty("operation").GetString() == "chat" && r.GetProperty("query").GetString()!.Contains(marker, StringComparison.Ordinal));
-            if (request.ValueKind == JsonValueKind.Object)
-            {
-                return (request.GetProperty("received_at").GetDateTimeOffset().ToUnixTimeMilliseconds(), request.GetProperty("query").GetString()!.Length);
-            }
-
-            await Task.Delay(10);
-        }
-
-        throw new TimeoutException($"the backend never received \"{marker}\" within 2 minutes");
     }
 
     // The Emulator's count of Feishu docs, wiki and drive calls, by endpoint.
