@@ -57,6 +57,10 @@ public sealed class ConsoleCustomerServiceBrowserTests(BrowserFixture browser) :
         await Assertions.Expect(transcript).ToContainTextAsync("138****5678");
         await Assertions.Expect(transcript).Not.ToContainTextAsync("13812345678");
         await Assertions.Expect(transcript.Locator("tr[data-origin='hub']")).ToHaveCountAsync(2);
+
+        // In the order it happened, though WeCom's times are whole seconds and the welcome often shares the question's.
+        var said = await transcript.Locator("tr[data-origin='hub'], tr[data-origin='customer']").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.origin)");
+        said.ShouldBe(["hub", "customer", "hub"]);
         await Screenshots.SaveAsync(page, "console-customer-transcript-1280");
     }
 

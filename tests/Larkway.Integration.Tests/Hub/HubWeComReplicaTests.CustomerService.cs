@@ -125,6 +125,76 @@ public sealed partial class HubWeComReplicaTests
     }
 
     [Fact]
+    public async Task A_replica_killed_between_pulling_a_page_and_storing_it_pulls_the_page_again_and_loses_nothing()
+    {
+        using var admin = fixture.Admin(0);
+        await ServeKfAccountAsync(admin);
+        using var control = new HttpClient { BaseAddress = fixture.Emulator.BaseUrl, Timeout = TimeSpan.FromSeconds(90) };
+
+        // The store is held back by a lock that lets the Hub read the stored items but add none: the replica that pulls
+        // stops between WeCom's page and its own transaction, which is where it is killed.
+        await using var locker = new Npgsql.NpgsqlConnection(fixture.ConnectionString);
+        await locker.OpenAsync();
+        var hold = await locker.BeginTransactionAsync();
+        await using (var lockTable = new Npgsql.NpgsqlCommand("lock table wecom_kf_messages in share row exclusive mode", locker, hold))
+        {
+            await lockTable.ExecuteNonQueryAsync();
+        }
+
+        var customers = Enumerable.Range(0, 5).Select(i => $"wmStore{i}").ToList();
+        int victim;
+        try
+        {
+            foreach (var customer in customers)
+            {
+                using var said = await control.PostAsJsonAsync($"/_emulator/wecom/kf/{KfAccount}/customers/{customer}/say", new { text = $"kfstore question of {customer}" });
+                said.StatusCode.ShouldBe(HttpStatusCode.OK, await said.Content.ReadAsStringAsync());
+            }
+
+            await using var watch = new Npgsql.NpgsqlConnection(fixture.ConnectionString);
+            await watch.OpenAsync();
+            var owner = "";
+            await HubSandbox.WaitUntilAsync(() =>
+            {
+                using var waiting = new Npgsql.NpgsqlCommand(
+                    "select count(*) from pg_stat_activity where wait_event_type = 'Lock' and query ilike '%insert%wecom_kf_messages%'", watch);
+                using var lease = new Npgsql.NpgsqlCommand("select lease_owner from wecom_kf_accounts where open_kfid = @a and status = 'InProgress'", watch);
+                lease.Parameters.AddWithValue("a", KfAccount);
+                owner = (long)waiting.ExecuteScalar()! > 0 ? lease.ExecuteScalar() as string ?? "" : "";
+                return owner.Length > 0;
+            }, "a replica's pull waiting to store the page it pulled", seconds: 60);
+            var pid = int.Parse(owner.Split('/')[1], CultureInfo.InvariantCulture);
+            victim = Array.FindIndex(fixture.Replicas, r => r.ProcessId == pid);
+            victim.ShouldBeGreaterThanOrEqualTo(0, $"the pulling replica ({owner}) is one of the three");
+            await fixture.Replicas[victim].KillAsync();
+        }
+        finally
+        {
+            await hold.RollbackAsync();
+            await hold.DisposeAsync();
+        }
+
+        // The page was pulled but never stored, so the cursor did not move: once the killed pull's lease runs out another
+        // replica pulls the same page again, and each customer is answered once.
+        await fixture.RestartAsync(victim);
+        try
+        {
+            await HubSandbox.WaitUntilAsync(() => customers.All(c => CustomerAnswers(control, c, "kfstore") >= 1), "every customer answered", seconds: 120);
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"{ex.Message}\n{await KfStateAsync(customers.Where(c => CustomerAnswers(control, c, "kfstore") == 0).ToList())}", ex);
+        }
+
+        await HubSandbox.WaitUntilAsync(() => customers.All(c => KfForwarded($"kfstore question of {c}").Count >= 1), "every customer message forwarded", seconds: 60);
+        foreach (var customer in customers)
+        {
+            CustomerAnswers(control, customer, "kfstore").ShouldBe(1, $"{customer} answered once");
+            KfForwarded($"kfstore question of {customer}").Select(f => f.GetProperty("id").GetString()).Distinct().Count().ShouldBe(1, $"{customer}'s message forwarded once");
+        }
+    }
+
+    [Fact]
     public async Task A_customers_answer_cut_short_by_a_SIGKILL_is_answered_again_once_and_never_with_ask_again()
     {
         using var admin = fixture.Admin(0);

@@ -96,7 +96,9 @@ internal sealed class KfConsoleQueries(IDbContextFactory<HubDbContext> contexts,
             var rows = await db.Set<KfMessageRow>().AsNoTracking()
                 .Where(m => m.App == app && m.OpenKfId == openKfId && m.ExternalUserId == customer)
                 .OrderByDescending(m => m.Id).Take(MaxTranscriptLines).ToListAsync(cancellationToken).ConfigureAwait(false);
-            return [.. rows.OrderBy(m => m.SentAt).ThenBy(m => m.Id).Select(Line)];
+            // WeCom's send times are whole seconds and the Hub's own are not: within one second the order stored (the Hub
+            // sends only after storing what it answers) is the order things happened, so a welcome precedes the first words.
+            return [.. rows.OrderBy(m => m.SentAt.ToUnixTimeSeconds()).ThenBy(m => m.Id).Select(Line)];
         }
     }
 
