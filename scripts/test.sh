@@ -14,14 +14,6 @@ rm -rf "$results"
 mkdir -p "$results"
 
 dotnet build Larkway.slnx -c Release --nologo -clp:ErrorsOnly
-
-# The Hub that the Integration tests start as a separate process (crashes, replicas, banners: a hundred-odd fresh
-# processes a run), compiled ahead of time (ReadyToRun): each start then spends a third less CPU in the JIT, and the
-# suite runs on two cores. Tests run without it (a plain dotnet test) start the Hub built beside them.
-rm -rf artifacts/test-hub
-dotnet publish src/Larkway.Hub/Larkway.Hub.csproj -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
-  -o artifacts/test-hub --nologo -clp:ErrorsOnly
-export LARKWAY_TEST_HUB="$PWD/artifacts/test-hub/Larkway.Hub.dll"
 status=0
 dotnet test Larkway.slnx -c Release --no-build --nologo \
   --logger "trx" --results-directory "$results" -- RunConfiguration.TreatNoTestsAsError=true || status=$?

@@ -210,15 +210,6 @@ internal sealed partial class HubProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>
-    /// The Hub these tests start: <c>LARKWAY_TEST_HUB</c> when it names one (scripts/test.sh publishes the Hub compiled
-    /// ahead of time there, so each of the suite's fresh processes skips most of its JIT), else the one built beside them.
-    /// </summary>
-    public static string HubDll { get; } =
-        Environment.GetEnvironmentVariable("LARKWAY_TEST_HUB") is { Length: > 0 } published && File.Exists(published)
-            ? published
-            : Path.Combine(AppContext.BaseDirectory, "Larkway.Hub.dll");
-
     /// <summary><c>dotnet Larkway.Hub.dll</c> with <paramref name="arguments"/>, its output redirected.</summary>
     private static ProcessStartInfo HubStartInfo(string workingDirectory, string[] arguments)
     {
@@ -229,7 +220,7 @@ internal sealed partial class HubProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add(HubDll);
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Larkway.Hub.dll"));
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
