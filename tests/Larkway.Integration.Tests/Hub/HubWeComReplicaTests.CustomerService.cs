@@ -38,13 +38,7 @@ public sealed partial class HubWeComReplicaTests
             await Task.WhenAll(copies);
         }
 
-        await HubSandbox.WaitUntilAsync(() => customers.All(c => CustomerAnswers(control, c) >= 1), "every customer answered", seconds: 90);
-        await HubSandbox.WaitUntilAsync(() => customers.All(c => KfForwarded($"kfrep question of {c}").Count >= 1), "every customer message forwarded", seconds: 60);
-        foreach (var customer in customers)
-        {
-            CustomerAnswers(control, customer).ShouldBe(1, $"{customer} answered once");
-            KfForwarded($"kfrep question of {customer}").Select(f => f.GetProperty("id").GetString()).Distinct().Count().ShouldBe(1, $"{customer}'s message forwarded once");
-        }
+        await EachAnsweredAndForwardedOnceAsync(control, customers, "kfrep", seconds: 90);
     }
 
     [Fact]
@@ -101,21 +95,7 @@ public sealed partial class HubWeComReplicaTests
         }
 
         customers.Add("wmCrashLast");
-        try
-        {
-            await HubSandbox.WaitUntilAsync(() => customers.All(c => CustomerAnswers(control, c, "kfcrash") >= 1), "every customer answered", seconds: 120);
-        }
-        catch (TimeoutException ex)
-        {
-            throw new TimeoutException($"{ex.Message} (killed: {string.Join(", ", killed)})\n{await KfStateAsync(customers.Where(c => CustomerAnswers(control, c, "kfcrash") == 0).ToList())}", ex);
-        }
-
-        await HubSandbox.WaitUntilAsync(() => customers.All(c => KfForwarded($"kfcrash question of {c}").Count >= 1), "every customer message forwarded", seconds: 60);
-        foreach (var customer in customers)
-        {
-            CustomerAnswers(control, customer, "kfcrash").ShouldBe(1, $"{customer} answered once (killed: {string.Join(", ", killed)})");
-            KfForwarded($"kfcrash question of {customer}").Select(f => f.GetProperty("id").GetString()).Distinct().Count().ShouldBe(1, $"{customer}'s message forwarded once");
-        }
+        await EachAnsweredAndForwardedOnceAsync(control, customers, "kfcrash", seconds: 120, $" (killed: {string.Join(", ", killed)})");
 
         await using var connection = new Npgsql.NpgsqlConnection(fixture.ConnectionString);
         await connection.OpenAsync();
@@ -163,8 +143,7 @@ public sealed partial class HubWeComReplicaTests
                 owner = (long)waiting.ExecuteScalar()! > 0 ? lease.ExecuteScalar() as string ?? "" : "";
                 return owner.Length > 0;
             }, "a replica's pull waiting to store the page it pulled", seconds: 60);
-            var pid = int.Parse(owner.Split('/')[1], CultureInfo.InvariantCulture);
-            victim = Array.FindIndex(fixture.Replicas, r => r.ProcessId == pid);
+            victim = ReplicaHolding(owner);
             victim.ShouldBeGreaterThanOrEqualTo(0, $"the pulling replica ({owner}) is one of the three");
             await fixture.Replicas[victim].KillAsync();
         }
@@ -177,21 +156,7 @@ public sealed partial class HubWeComReplicaTests
         // The page was pulled but never stored, so the cursor did not move: once the killed pull's lease runs out another
         // replica pulls the same page again, and each customer is answered once.
         await fixture.RestartAsync(victim);
-        try
-        {
-            await HubSandbox.WaitUntilAsync(() => customers.All(c => CustomerAnswers(control, c, "kfstore") >= 1), "every customer answered", seconds: 120);
-        }
-        catch (TimeoutException ex)
-        {
-            throw new TimeoutException($"{ex.Message}\n{await KfStateAsync(customers.Where(c => CustomerAnswers(control, c, "kfstore") == 0).ToList())}", ex);
-        }
-
-        await HubSandbox.WaitUntilAsync(() => customers.All(c => KfForwarded($"kfstore question of {c}").Count >= 1), "every customer message forwarded", seconds: 60);
-        foreach (var customer in customers)
-        {
-            CustomerAnswers(control, customer, "kfstore").ShouldBe(1, $"{customer} answered once");
-            KfForwarded($"kfstore question of {customer}").Select(f => f.GetProperty("id").GetString()).Distinct().Count().ShouldBe(1, $"{customer}'s message forwarded once");
-        }
+        await EachAnsweredAndForwardedOnceAsync(control, customers, "kfstore", seconds: 120);
     }
 
     [Fact]
@@ -224,8 +189,7 @@ public sealed partial class HubWeComReplicaTests
                 owner = read.ExecuteScalar() as string ?? "";
                 return owner.Length > 0;
             }, "the customer's turn being answered", seconds: 60);
-            var pid = int.Parse(owner.Split('/')[1], CultureInfo.InvariantCulture);
-            var victim = Array.FindIndex(fixture.Replicas, r => r.ProcessId == pid);
+            var victim = ReplicaHolding(owner);
             victim.ShouldBeGreaterThanOrEqualTo(0, $"the answering replica ({owner}) is one of the three");
             await fixture.Replicas[victim].KillAsync();
             await fixture.RestartAsync(victim);
@@ -244,6 +208,36 @@ public sealed partial class HubWeComReplicaTests
                 answer_words = previous.GetProperty("answer_words").GetInt32(),
             })).EnsureSuccessStatusCode();
         }
+    }
+
+    /// <summary>
+    /// Waits until each customer's question (<c>{prefix} question of {customer}</c>) is answered and forwarded, then checks
+    /// both happened once; a wait that gives up says what the Hub stored of the unanswered.
+    /// </summary>
+    private async Task EachAnsweredAndForwardedOnceAsync(HttpClient control, List<string> customers, string prefix, int seconds, string context = "")
+    {
+        try
+        {
+            await HubSandbox.WaitUntilAsync(() => customers.All(c => CustomerAnswers(control, c, prefix) >= 1), "every customer answered", seconds);
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"{ex.Message}{context}\n{await KfStateAsync(customers.Where(c => CustomerAnswers(control, c, prefix) == 0).ToList())}", ex);
+        }
+
+        await HubSandbox.WaitUntilAsync(() => customers.All(c => KfForwarded($"{prefix} question of {c}").Count >= 1), "every customer message forwarded", seconds: 60);
+        foreach (var customer in customers)
+        {
+            CustomerAnswers(control, customer, prefix).ShouldBe(1, $"{customer} answered once{context}");
+            KfForwarded($"{prefix} question of {customer}").Select(f => f.GetProperty("id").GetString()).Distinct().Count().ShouldBe(1, $"{customer}'s message forwarded once");
+        }
+    }
+
+    /// <summary>The replica whose process holds a lease (its owner is <c>{machine}/{pid}/…</c>); -1 when none of the three.</summary>
+    private int ReplicaHolding(string leaseOwner)
+    {
+        var pid = int.Parse(leaseOwner.Split('/')[1], CultureInfo.InvariantCulture);
+        return Array.FindIndex(fixture.Replicas, r => r.ProcessId == pid);
     }
 
     /// <summary>What the Hub stored of <paramref name="customers"/>: their items' routes, their turns, the account's pull, the replicas' last lines.</summary>
